@@ -1,0 +1,16 @@
+export { type InfraConfig, loadInfraConfig } from './config.ts';
+export { InfraError, type InfraErrorCode, isInfraError } from './errors.ts';
+export {
+  down,
+  endpointEnv,
+  type InfraEndpoints,
+  logs,
+  PART_NAMES,
+  status,
+  type UpResult,
+  up,
+} from './infra.ts';
+export { KAFKA_VERSION } from './kafka.ts';
+export type { PartStatus, StartedPart } from './part.ts';
+export { ensureDatabase, redact } from './postgres.ts';
+export { APICURIO_VERSION } from './schema-registry.ts';

@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InfraConfig } from './config.ts';
+import { InfraError } from './errors.ts';
+import type { PartStatus, StartedPart } from './part.ts';
+import { ensureDatabase } from './postgres.ts';
+import { type ProcessTable, tailFile } from './processes.ts';
+import { requireJava, runMaven } from './toolchain.ts';
+import { waitUntil } from './wait.ts';
+
+export const APICURIO_VERSION = '3.0.9';
+const NAME = 'schema-registry';
+/** The registry keeps its schemas in this database, so schema ids outlive a restart like Kafka's data does. */
+const REGISTRY_DATABASE = 'conveyor_registry';
+
+/** True when the Confluent-compatible API lists subjects. */
+export async function registryAnswers(baseUrl: string, timeoutMs = 3_000): Promise<boolean> {
+  try {
+    const response = await fetch(`${baseUrl}/subjects`, { signal: AbortSignal.timeout(timeoutMs) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function localUrl(config: InfraConfig): string {
+  return `http://127.0.0.1:${config.registry.port}/apis/ccompat/v7`;
+}
+
+/** Uses SCHEMA_REGISTRY_URL when set, else starts (or reuses) Apicurio Registry on Postgres storage. */
+export async function upSchemaRegistry(
+  config: InfraConfig,
+  table: ProcessTable,
+  postgresUrl: string,
+): Promise<StartedPart> {
+  if (config.registry.external) {
+    const url = config.registry.external;
+    if (!(await registryAnswers(url, 10_000))) {
+      throw new InfraError('INFRA_UNREACHABLE', `SCHEMA_REGISTRY_URL=${url} does not answer GET /subjects`, {
+        part: NAME,
+      });
+    }
+    return { name: NAME, address: url, mode: 'external (SCHEMA_REGISTRY_URL)', started: false };
+  }
+  const url = localUrl(config);
+  if (table.running(NAME) && (await registryAnswers(url))) {
+    return { name: NAME, address: url, mode: 'local', started: false };
+  }
+  if (await registryAnswers(url)) {
+    throw new InfraError(
+      'INFRA_START_FAILED',
+      `port ${config.registry.port} already serves a registry not started ` +
+        'here; set SCHEMA_REGISTRY_URL to use it, or CONVEYOR_REGISTRY_PORT to pick another port',
+      { part: NAME },
+    );
+  }
+  await table.stop(NAME);
+
+  const java = await requireJava();
+  const home = join(config.cacheDir, `apicurio-${APICURIO_VERSION}`);
+  const jar = join(home, `apicurio-registry-app-${APICURIO_VERSION}-runner.jar`);
+  if (!existsSync(jar)) {
+    await runMaven(NAME, join(config.rootDir, 'infra/local/pom.xml'), [
+      'dependency:unpack@apicurio',
+      `-Dconveyor.cache=${config.cacheDir}`,
+    ]);
+  }
+  const db = new URL(await ensureDatabase(postgresUrl, REGISTRY_DATABASE));
+  const logFile = join(config.cacheDir, 'logs', 'schema-registry.log');
+  const record = table.spawnDetached({
+    name: NAME,
+    executable: java,
+    args: [
+      '-Xms64m',
+      `-Xmx${config.registry.heapMb}m`,
+      '-XX:+UseSerialGC',
+      `-Dquarkus.http.host=127.0.0.1`,
+      `-Dquarkus.http.port=${config.registry.port}`,
+      '-Dapicurio.storage.kind=sql',
+      '-Dapicurio.storage.sql.kind=postgresql',
+      `-Dapicurio.datasource.url=jdbc:postgresql://${db.host}${db.pathname}`,
+      `-Dapicurio.datasource.username=${decodeURIComponent(db.username) || 'postgres'}`,
+      `-Dapicurio.datasource.password=${decodeURIComponent(db.password)}`,
+      '-jar',
+      jar,
+    ],
+    cwd: config.cacheDir,
+    logFile,
+  });
+  const ready = await waitUntil(() => registryAnswers(url), {
+    timeoutMs: config.startTimeoutMs,
+    abortReason: () => (table.running(NAME) ? undefined : 'the process exited'),
+  });
+  if (!ready.ok) {
+    await table.stop(NAME, 5_000);
+    throw new InfraError('INFRA_START_FAILED', `did not become ready: ${ready.reason}`, {
+      part: NAME,
+      command: record.command.replace(/(datasource\.password=)\S+/, '$1***'),
+      logTail: await tailFile(logFile),
+    });
+  }
+  return { name: NAME, address: url, mode: 'local', started: true, pid: record.pid, logFile };
+}
+
+export async function schemaRegistryStatus(config: InfraConfig, table: ProcessTable): Promise<PartStatus> {
+  const url = config.registry.external ?? localUrl(config);
+  return {
+    name: NAME,
+    mode: config.registry.external ? 'external (SCHEMA_REGISTRY_URL)' : 'local',
+    address: url,
+    pid: table.running(NAME)?.pid,
+    answers: await registryAnswers(url),
+    logFile: config.registry.external ? undefined : join(config.cacheDir, 'logs', 'schema-registry.log'),
+  };
+}

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { ensureDatabase } from './postgres.ts';
+
+/** A name unique to this test run, safe as a Kafka topic, a database or a subject name. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  /** Drops the database, closing connections that are still open on it. */
+  drop(): Promise<void>;
+}
+
+/** Creates a fresh database on the server for one test (file) and drops it afterwards. */
+export async function createTestDatabase(serverUrl: string, prefix = 'conveyor_test'): Promise<TestDatabase> {
+  const name = uniqueName(prefix).toLowerCase();
+  const url = await ensureDatabase(serverUrl, name);
+  return {
+    name,
+    url,
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}

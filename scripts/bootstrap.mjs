@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Entry point of `npm start`, `npm test` and `npm run infra`. Plain Node on purpose: on a fresh
+// clone nothing is installed yet, so this installs dependencies first and then hands over to the
+// TypeScript entry point. Signals are forwarded so that Ctrl-C / SIGTERM reach the child, which
+// stops what it started.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const [command, ...rest] = process.argv.slice(2);
+
+const entries = {
+  start: ['--import', 'tsx', 'scripts/start.ts'],
+  infra: ['--import', 'tsx', 'infra/local/src/cli.ts'],
+  test: ['node_modules/vitest/vitest.mjs', 'run'],
+};
+
+if (!(command in entries)) {
+  console.error(`usage: node scripts/bootstrap.mjs ${Object.keys(entries).join('|')} [args...]`);
+  process.exit(2);
+}
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(`Conveyor needs Node.js 20.19 or newer; this is ${process.version}.`);
+  process.exit(1);
+}
+
+ensureDependencies();
+
+const child = spawn(process.execPath, [...entries[command], ...rest], { cwd: root, stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => child.kill(signal));
+}
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+/** npm ci when node_modules is missing or older than package-lock.json. */
+function ensureDependencies() {
+  const lock = join(root, 'package-lock.json');
+  const installed = join(root, 'node_modules', '.package-lock.json');
+  if (existsSync(installed) && (!existsSync(lock) || statSync(installed).mtimeMs >= statSync(lock).mtimeMs))
+    return;
+  const args = existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
+  console.log(`Installing dependencies (npm ${args[0]})...`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const result = spawnSync(npm, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(
+      `npm ${args[0]} failed (exit ${result.status}); fix the error above and run the command again.`,
+    );
+    process.exit(result.status ?? 1);
+  }
+}
