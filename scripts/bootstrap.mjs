@@ -34,6 +34,12 @@ const child = spawn(process.execPath, [...entries[command], ...rest], { cwd: roo
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => child.kill(signal));
 }
+// `npm start` runs us under `sh -c`; on SIGTERM npm signals that shell, which exits without
+// passing the signal on. Losing our parent therefore means: stop, as if SIGTERM had arrived.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) child.kill('SIGTERM');
+}, 500).unref();
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 
 /** npm ci when node_modules is missing or older than package-lock.json. */
