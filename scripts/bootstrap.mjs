@@ -14,6 +14,7 @@ const [command, ...rest] = process.argv.slice(2);
 const entries = {
   start: ['--import', 'tsx', 'scripts/start.ts'],
   infra: ['--import', 'tsx', 'infra/local/src/cli.ts'],
+  dlq: ['--import', 'tsx', 'packages/events/src/dead-letters/cli.ts'],
   test: ['node_modules/vitest/vitest.mjs', 'run'],
 };
 

@@ -1,6 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { InfraEndpoints } from './infra.ts';
 import { ensureDatabase } from './postgres.ts';
+
+declare module 'vitest' {
+  /** What the integration global setup provides: `inject('infra')`. */
+  export interface ProvidedContext {
+    infra: InfraEndpoints;
+  }
+}
+
+export type { InfraEndpoints };
 
 /** A name unique to this test run, safe as a Kafka topic, a database or a subject name. */
 export function uniqueName(prefix: string): string {

@@ -1,12 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { loadInfraConfig } from './config.ts';
-import { down, endpointEnv, type InfraEndpoints, up } from './infra.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    infra: InfraEndpoints;
-  }
-}
+import { down, endpointEnv, up } from './infra.ts';
+import './testing.ts'; // declares inject('infra')
 
 /**
  * Integration tests share one infra per run: started here (or reused when it already runs) and

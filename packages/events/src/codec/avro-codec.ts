@@ -1,0 +1,87 @@
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import type { RawAvroSchema } from '@kafkajs/confluent-schema-registry/dist/@types.js';
+import { decodeFailed, isConveyorError, schemaIncompatible, schemaRegistrationFailed } from '../errors.ts';
+import type { MessageCatalog } from './message-catalog.ts';
+
+/** Which message types travel on which topic; registered together at start. */
+export interface TopicBinding {
+  topic: string;
+  types: string[];
+}
+
+/**
+ * Avro in the Confluent wire format through a Confluent-compatible registry. Subjects follow the
+ * topic-record-name strategy (`<topic>-<record full name>`) so one topic carries several types,
+ * each checked for BACKWARD compatibility when registered.
+ */
+export class AvroCodec {
+  private readonly ids = new Map<string, Promise<number>>();
+
+  constructor(
+    readonly registry: SchemaRegistry,
+    readonly catalog: MessageCatalog,
+  ) {}
+
+  static connect(registryUrl: string, catalog: MessageCatalog): AvroCodec {
+    return new AvroCodec(new SchemaRegistry({ host: registryUrl }), catalog);
+  }
+
+  subject(topic: string, messageType: string): string {
+    return `${topic}-${this.catalog.get(messageType).fullName}`;
+  }
+
+  /** Registers (once per process) the type's schema under its subject and returns the schema id. */
+  register(topic: string, messageType: string): Promise<number> {
+    const subject = this.subject(topic, messageType);
+    let id = this.ids.get(subject);
+    if (!id) {
+      id = this.registerSubject(subject, messageType);
+      id.catch(() => this.ids.delete(subject));
+      this.ids.set(subject, id);
+    }
+    return id;
+  }
+
+  async registerAll(bindings: TopicBinding[]): Promise<void> {
+    for (const { topic, types } of bindings) {
+      for (const type of types) await this.register(topic, type);
+    }
+  }
+
+  /** Validates against the local schema first, so a bad payload fails before anything is sent. */
+  async encode(topic: string, messageType: string, data: unknown): Promise<Buffer> {
+    this.catalog.validate(messageType, data);
+    const id = await this.register(topic, messageType);
+    return this.registry.encode(id, data);
+  }
+
+  /** Decodes with the writer's schema from the registry, read through our own version of the type. */
+  async decode(topic: string, messageType: string, value: Buffer | null): Promise<unknown> {
+    if (!value) throw decodeFailed(topic, 'the message has no value');
+    const readerSchema = this.catalog.has(messageType)
+      ? (this.catalog.get(messageType).schema as unknown as RawAvroSchema)
+      : undefined;
+    try {
+      return await this.registry.decode(value, readerSchema ? { [SchemaType.AVRO]: { readerSchema } } : undefined);
+    } catch (error) {
+      throw decodeFailed(topic, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private async registerSubject(subject: string, messageType: string): Promise<number> {
+    const { schema } = this.catalog.get(messageType);
+    try {
+      const { id } = await this.registry.register(
+        { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+        { subject, compatibility: COMPATIBILITY.BACKWARD },
+      );
+      return id;
+    } catch (error) {
+      if (isConveyorError(error)) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      const status = (error as { status?: number }).status;
+      if (status === 409 || /incompatib/i.test(message)) throw schemaIncompatible(subject, message);
+      throw schemaRegistrationFailed(subject, message);
+    }
+  }
+}

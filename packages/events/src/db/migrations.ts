@@ -1,0 +1,66 @@
+import { type Kysely, type Migration, sql } from 'kysely';
+
+/** Channel the outbox trigger notifies, so the relay wakes without polling. */
+export const OUTBOX_CHANNEL = 'conveyor_outbox';
+
+/**
+ * Migrations of the tables @conveyor/events owns. Names sort before a service's own migrations
+ * (Kysely runs them in name order); compose them with `{ ...eventsMigrations, ...yours }`.
+ */
+export const eventsMigrations: Record<string, Migration> = {
+  '0001_conveyor_events': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('events')
+        .addColumn('global_position', 'bigserial', (c) => c.primaryKey())
+        .addColumn('stream_id', 'text', (c) => c.notNull())
+        .addColumn('stream_version', 'integer', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('data', 'jsonb', (c) => c.notNull())
+        .addColumn('metadata', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+        .addColumn('recorded_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addUniqueConstraint('events_stream_version_key', ['stream_id', 'stream_version'])
+        .execute();
+
+      await db.schema
+        .createTable('outbox')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('message_id', 'uuid', (c) => c.notNull().unique())
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('message_type', 'text', (c) => c.notNull())
+        .addColumn('headers', 'jsonb', (c) => c.notNull())
+        .addColumn('payload', 'jsonb', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('published_at', 'timestamptz')
+        .execute();
+      // The relay only ever scans unpublished rows in id order.
+      await sql`CREATE INDEX outbox_unpublished_idx ON outbox (id) WHERE published_at IS NULL`.execute(db);
+      await sql`CREATE INDEX outbox_published_at_idx ON outbox (published_at) WHERE published_at IS NOT NULL`.execute(db);
+      await sql`
+        CREATE FUNCTION conveyor_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM pg_notify(${sql.lit(OUTBOX_CHANNEL)}, '');
+          RETURN NULL;
+        END $$`.execute(db);
+      await sql`
+        CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
+        FOR EACH STATEMENT EXECUTE FUNCTION conveyor_outbox_notify()`.execute(db);
+
+      await db.schema
+        .createTable('inbox')
+        .addColumn('consumer', 'text', (c) => c.notNull())
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('processed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('inbox_pkey', ['consumer', 'message_id'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('inbox').execute();
+      await sql`DROP TRIGGER outbox_notify ON outbox`.execute(db);
+      await sql`DROP FUNCTION conveyor_outbox_notify()`.execute(db);
+      await db.schema.dropTable('outbox').execute();
+      await db.schema.dropTable('events').execute();
+    },
+  },
+};

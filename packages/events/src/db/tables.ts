@@ -1,0 +1,39 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** jsonb: written as a JSON string (node-postgres would turn a JS array into a Postgres array), read parsed. */
+export type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface EventsTable {
+  global_position: Generated<string>;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  data: Json;
+  metadata: Json<Record<string, unknown>>;
+  recorded_at: Generated<Date>;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  message_id: string;
+  topic: string;
+  key: string;
+  message_type: string;
+  headers: Json<Record<string, string>>;
+  payload: Json;
+  created_at: Generated<Date>;
+  published_at: ColumnType<Date | null, never, Date>;
+}
+
+export interface InboxTable {
+  consumer: string;
+  message_id: string;
+  processed_at: Generated<Date>;
+}
+
+/** The tables @conveyor/events owns in every service database. */
+export interface EventsDatabase {
+  events: EventsTable;
+  outbox: OutboxTable;
+  inbox: InboxTable;
+}

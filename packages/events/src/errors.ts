@@ -1,0 +1,86 @@
+/**
+ * The catalogue of @conveyor/events errors: a stable code and the HTTP status a service answers
+ * with. Recognise them by `code` (see isConveyorError), not by instanceof alone: a monorepo can
+ * load two copies of this package.
+ */
+export const EventsErrorCodes = {
+  CONVEYOR_CONCURRENCY_CONFLICT: 409,
+  CONVEYOR_UNKNOWN_MESSAGE_TYPE: 400,
+  CONVEYOR_INVALID_PAYLOAD: 400,
+  CONVEYOR_SCHEMA_INCOMPATIBLE: 409,
+  CONVEYOR_SCHEMA_REGISTRATION_FAILED: 502,
+  CONVEYOR_INVALID_SCHEMA_FILE: 500,
+  CONVEYOR_DECODE_FAILED: 422,
+} as const;
+
+export type EventsErrorCode = keyof typeof EventsErrorCodes;
+
+/** Base of every typed error in Conveyor packages: a stable code and an HTTP status. */
+export class ConveyorError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: string, statusCode: number, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'ConveyorError';
+    this.code = code;
+    this.statusCode = statusCode;
+    this.details = details;
+  }
+}
+
+export function isConveyorError(error: unknown, code?: string): error is ConveyorError {
+  if (typeof error !== 'object' || error === null) return false;
+  const candidate = error as { code?: unknown; statusCode?: unknown };
+  if (typeof candidate.code !== 'string' || typeof candidate.statusCode !== 'number') return false;
+  return code === undefined || candidate.code === code;
+}
+
+function eventsError(code: EventsErrorCode, message: string, details: Record<string, unknown>): ConveyorError {
+  return new ConveyorError(code, EventsErrorCodes[code], message, details);
+}
+
+/** The stream moved on since the caller read it: reload and decide again. */
+export class ConcurrencyError extends ConveyorError {
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number,
+    readonly actualVersion: number,
+  ) {
+    super(
+      'CONVEYOR_CONCURRENCY_CONFLICT',
+      409,
+      `stream ${streamId} is at version ${actualVersion}, expected ${expectedVersion}`,
+      { streamId, expectedVersion, actualVersion },
+    );
+    this.name = 'ConcurrencyError';
+  }
+}
+
+export const unknownMessageType = (type: string, known: string[]) =>
+  eventsError('CONVEYOR_UNKNOWN_MESSAGE_TYPE', `unknown message type "${type}" (known: ${known.join(', ')})`, {
+    type,
+  });
+
+export const invalidPayload = (type: string, problems: string[]) =>
+  eventsError('CONVEYOR_INVALID_PAYLOAD', `payload of ${type} does not match its schema: ${problems.join('; ')}`, {
+    type,
+    problems,
+  });
+
+export const schemaIncompatible = (subject: string, reason: string) =>
+  eventsError('CONVEYOR_SCHEMA_INCOMPATIBLE', `schema for subject "${subject}" is incompatible: ${reason}`, {
+    subject,
+  });
+
+export const schemaRegistrationFailed = (subject: string, reason: string) =>
+  eventsError('CONVEYOR_SCHEMA_REGISTRATION_FAILED', `could not register subject "${subject}": ${reason}`, {
+    subject,
+  });
+
+export const invalidSchemaFile = (file: string, reason: string) =>
+  eventsError('CONVEYOR_INVALID_SCHEMA_FILE', `${file}: ${reason}`, { file });
+
+export const decodeFailed = (topic: string, reason: string) =>
+  eventsError('CONVEYOR_DECODE_FAILED', `could not decode a message from ${topic}: ${reason}`, { topic });

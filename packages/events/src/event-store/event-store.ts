@@ -1,0 +1,129 @@
+import type { Kysely } from 'kysely';
+import type { MessageCatalog } from '../codec/message-catalog.ts';
+import type { EventsDatabase } from '../db/tables.ts';
+import { ConcurrencyError } from '../errors.ts';
+import type { OutgoingMessage } from '../messages/envelope.ts';
+import { type EventsExecutor, enqueueMessages } from '../outbox/outbox.ts';
+
+/** An event to append. `type` names the domain event; `data` is stored as jsonb. */
+export interface NewEvent<TType extends string = string, TData = unknown> {
+  type: TType;
+  data: TData;
+  metadata?: Record<string, unknown>;
+}
+
+export interface StoredEvent<TType extends string = string, TData = unknown> extends NewEvent<TType, TData> {
+  streamId: string;
+  /** 1 for the first event of a stream. */
+  version: number;
+  globalPosition: string;
+  recordedAt: Date;
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * The version the caller last saw: the number of events in the stream (0 for a new stream).
+ * `any` skips the check.
+ */
+export type ExpectedVersion = number | 'any';
+
+export interface AppendRequest<E extends NewEvent = NewEvent> {
+  streamId: string;
+  expectedVersion: ExpectedVersion;
+  events: readonly E[];
+  /** Messages for the outbox, committed in the same transaction as the events. */
+  messages?: readonly OutgoingMessage[];
+}
+
+export interface AppendResult {
+  /** The stream's version after the append. */
+  nextVersion: number;
+  messageIds: string[];
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Event streams with optimistic concurrency, and the outbox beside them in every append. */
+export class EventStore {
+  constructor(
+    private readonly db: Kysely<EventsDatabase>,
+    private readonly catalog: MessageCatalog,
+  ) {}
+
+  /**
+   * Appends events and enqueues messages in one transaction (the caller's, when given). A stale
+   * expected version throws ConcurrencyError (CONVEYOR_CONCURRENCY_CONFLICT, 409) and writes nothing.
+   */
+  async append(request: AppendRequest, trx?: EventsExecutor): Promise<AppendResult> {
+    if (!trx) return this.db.transaction().execute((t) => this.append(request, t));
+    const { streamId, expectedVersion, events } = request;
+    // Validate messages before the first write, so a bad one leaves the stream untouched.
+    for (const message of request.messages ?? []) this.catalog.validate(message.type, message.data);
+    const current = await this.currentVersion(trx, streamId);
+    if (expectedVersion !== 'any' && expectedVersion !== current) {
+      throw new ConcurrencyError(streamId, expectedVersion, current);
+    }
+    if (events.length > 0) {
+      try {
+        await trx
+          .insertInto('events')
+          .values(
+            events.map((event, i) => ({
+              stream_id: streamId,
+              stream_version: current + i + 1,
+              type: event.type,
+              data: JSON.stringify(event.data),
+              metadata: JSON.stringify(event.metadata ?? {}),
+            })),
+          )
+          .execute();
+      } catch (error) {
+        // Another writer appended between our read and our insert.
+        if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+          throw new ConcurrencyError(streamId, expectedVersion === 'any' ? current : expectedVersion, current + 1);
+        }
+        throw error;
+      }
+    }
+    const messageIds = await enqueueMessages(trx, this.catalog, request.messages ?? []);
+    return { nextVersion: current + events.length, messageIds };
+  }
+
+  async readStream(streamId: string, trx?: EventsExecutor): Promise<StoredEvent[]> {
+    const rows = await (trx ?? this.db)
+      .selectFrom('events')
+      .selectAll()
+      .where('stream_id', '=', streamId)
+      .orderBy('stream_version')
+      .execute();
+    return rows.map((row) => ({
+      streamId: row.stream_id,
+      version: row.stream_version,
+      globalPosition: row.global_position,
+      type: row.type,
+      data: row.data,
+      metadata: row.metadata,
+      recordedAt: row.recorded_at,
+    }));
+  }
+
+  /** Folds a stream with `evolve`; the version is what to pass as expectedVersion next. */
+  async aggregateStream<S, E extends StoredEvent = StoredEvent>(
+    streamId: string,
+    options: { initialState: () => S; evolve: (state: S, event: E) => S },
+    trx?: EventsExecutor,
+  ): Promise<{ state: S; version: number }> {
+    const events = (await this.readStream(streamId, trx)) as E[];
+    const state = events.reduce(options.evolve, options.initialState());
+    return { state, version: events.length };
+  }
+
+  private async currentVersion(trx: EventsExecutor, streamId: string): Promise<number> {
+    const row = await trx
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('stream_version').as('version'))
+      .where('stream_id', '=', streamId)
+      .executeTakeFirst();
+    return Number(row?.version ?? 0);
+  }
+}

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { MessageCatalog } from '../codec/message-catalog.ts';
+import type { EventsDatabase } from '../db/tables.ts';
+import type { OutgoingMessage } from '../messages/envelope.ts';
+import { Headers } from '../messages/headers.ts';
+
+export type EventsExecutor = Kysely<EventsDatabase> | Transaction<EventsDatabase>;
+
+/**
+ * Writes messages to the outbox in the caller's transaction, after validating every one of them
+ * against its schema: an unknown type or a bad payload throws before any row is written.
+ * Returns the message ids in order.
+ */
+export async function enqueueMessages(
+  trx: EventsExecutor,
+  catalog: MessageCatalog,
+  messages: readonly OutgoingMessage[],
+): Promise<string[]> {
+  if (messages.length === 0) return [];
+  for (const message of messages) catalog.validate(message.type, message.data);
+  const rows = messages.map((message) => {
+    const messageId = message.messageId ?? randomUUID();
+    const headers: Record<string, string> = {
+      [Headers.messageId]: messageId,
+      [Headers.messageType]: message.type,
+      [Headers.correlationId]: message.correlationId ?? messageId,
+    };
+    if (message.causationId) headers[Headers.causationId] = message.causationId;
+    if (message.traceparent) headers[Headers.traceparent] = message.traceparent;
+    return {
+      message_id: messageId,
+      topic: message.topic,
+      key: message.key,
+      message_type: message.type,
+      headers: JSON.stringify(headers),
+      payload: JSON.stringify(message.data),
+    };
+  });
+  await trx.insertInto('outbox').values(rows).execute();
+  return rows.map((r) => r.message_id);
+}
