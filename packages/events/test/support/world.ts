@@ -1,13 +1,18 @@
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, type InfraEndpoints, type TestDatabase, uniqueName } from '@conveyor/infra-local/testing';
+import {
+  createTestDatabase,
+  type InfraEndpoints,
+  type TestDatabase,
+  uniqueName,
+} from '@conveyor/infra-local/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import { inject } from 'vitest';
 import {
   AvroCodec,
   createDatabase,
-  type EventsDatabase,
   EventStore,
+  type EventsDatabase,
   ensureTopics,
   eventsMigrations,
   MessageCatalog,
