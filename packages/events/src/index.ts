@@ -1,8 +1,9 @@
-export { type TopicBinding, AvroCodec } from './codec/avro-codec.ts';
+export { AvroCodec, type TopicBinding } from './codec/avro-codec.ts';
 export { MessageCatalog, type MessageSchema, parseSchemaFile } from './codec/message-catalog.ts';
 export { createDatabase, type DatabaseOptions, migrate } from './db/database.ts';
 export { eventsMigrations, OUTBOX_CHANNEL } from './db/migrations.ts';
 export type { EventsDatabase, EventsTable, InboxTable, Json, OutboxTable } from './db/tables.ts';
+export type { Decider } from './decider.ts';
 export {
   ConcurrencyError,
   ConveyorError,
@@ -18,7 +19,9 @@ export {
   type NewEvent,
   type StoredEvent,
 } from './event-store/event-store.ts';
+export { type Logger, silentLogger } from './logger.ts';
 export { causedBy, type IncomingMessage, type OutgoingMessage } from './messages/envelope.ts';
 export { DeadLetterHeaders, Headers, readHeaders } from './messages/headers.ts';
 export { type EventsExecutor, enqueueMessages } from './outbox/outbox.ts';
+export { type OutboxBacklog, OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay.ts';
 export { deadLetterTopic, ensureTopics, type TopicSpec } from './topics/topic-admin.ts';

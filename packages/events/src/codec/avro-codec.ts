@@ -62,7 +62,10 @@ export class AvroCodec {
       ? (this.catalog.get(messageType).schema as unknown as RawAvroSchema)
       : undefined;
     try {
-      return await this.registry.decode(value, readerSchema ? { [SchemaType.AVRO]: { readerSchema } } : undefined);
+      return await this.registry.decode(
+        value,
+        readerSchema ? { [SchemaType.AVRO]: { readerSchema } } : undefined,
+      );
     } catch (error) {
       throw decodeFailed(topic, error instanceof Error ? error.message : String(error));
     }

@@ -26,7 +26,11 @@ export class MessageCatalog {
     this.byType = new Map();
     for (const schema of schemas) {
       const clash = this.byType.get(schema.messageType);
-      if (clash) throw invalidSchemaFile(schema.file, `messageType "${schema.messageType}" is also declared in ${clash.file}`);
+      if (clash)
+        throw invalidSchemaFile(
+          schema.file,
+          `messageType "${schema.messageType}" is also declared in ${clash.file}`,
+        );
       this.byType.set(schema.messageType, schema);
     }
   }
@@ -35,11 +39,17 @@ export class MessageCatalog {
   static fromDirectories(...dirs: string[]): MessageCatalog {
     const schemas: MessageSchema[] = [];
     for (const dir of dirs) {
-      for (const name of readdirSync(dir).filter((n) => n.endsWith('.avsc')).sort()) {
+      for (const name of readdirSync(dir)
+        .filter((n) => n.endsWith('.avsc'))
+        .sort()) {
         schemas.push(parseSchemaFile(join(dir, name)));
       }
     }
     return new MessageCatalog(schemas);
+  }
+
+  get schemas(): MessageSchema[] {
+    return [...this.byType.values()];
   }
 
   get types(): string[] {
@@ -65,7 +75,9 @@ export class MessageCatalog {
       noUndeclaredFields: true,
       errorHook: (path, value, type) => {
         const field = path.length ? path.join('.') : '(root)';
-        problems.push(`${field}: expected ${describeType(type)}, got ${JSON.stringify(value) ?? 'undefined'}`);
+        problems.push(
+          `${field}: expected ${describeType(type)}, got ${JSON.stringify(value) ?? 'undefined'}`,
+        );
       },
     });
     if (!valid) throw invalidPayload(messageType, problems);
@@ -95,5 +107,7 @@ export function parseSchemaFile(file: string): MessageSchema {
 }
 
 function describeType(type: avro.Type): string {
-  return type.typeName === 'record' || type.typeName === 'enum' ? `${type.typeName} ${type.name}` : type.typeName;
+  return type.typeName === 'record' || type.typeName === 'enum'
+    ? `${type.typeName} ${type.name}`
+    : type.typeName;
 }
