@@ -37,7 +37,11 @@ export function isConveyorError(error: unknown, code?: string): error is Conveyo
   return code === undefined || candidate.code === code;
 }
 
-function eventsError(code: EventsErrorCode, message: string, details: Record<string, unknown>): ConveyorError {
+function eventsError(
+  code: EventsErrorCode,
+  message: string,
+  details: Record<string, unknown>,
+): ConveyorError {
   return new ConveyorError(code, EventsErrorCodes[code], message, details);
 }
 
@@ -59,15 +63,23 @@ export class ConcurrencyError extends ConveyorError {
 }
 
 export const unknownMessageType = (type: string, known: string[]) =>
-  eventsError('CONVEYOR_UNKNOWN_MESSAGE_TYPE', `unknown message type "${type}" (known: ${known.join(', ')})`, {
-    type,
-  });
+  eventsError(
+    'CONVEYOR_UNKNOWN_MESSAGE_TYPE',
+    `unknown message type "${type}" (known: ${known.join(', ')})`,
+    {
+      type,
+    },
+  );
 
 export const invalidPayload = (type: string, problems: string[]) =>
-  eventsError('CONVEYOR_INVALID_PAYLOAD', `payload of ${type} does not match its schema: ${problems.join('; ')}`, {
-    type,
-    problems,
-  });
+  eventsError(
+    'CONVEYOR_INVALID_PAYLOAD',
+    `payload of ${type} does not match its schema: ${problems.join('; ')}`,
+    {
+      type,
+      problems,
+    },
+  );
 
 export const schemaIncompatible = (subject: string, reason: string) =>
   eventsError('CONVEYOR_SCHEMA_INCOMPATIBLE', `schema for subject "${subject}" is incompatible: ${reason}`, {

@@ -36,7 +36,9 @@ export const eventsMigrations: Record<string, Migration> = {
         .execute();
       // The relay only ever scans unpublished rows in id order.
       await sql`CREATE INDEX outbox_unpublished_idx ON outbox (id) WHERE published_at IS NULL`.execute(db);
-      await sql`CREATE INDEX outbox_published_at_idx ON outbox (published_at) WHERE published_at IS NOT NULL`.execute(db);
+      await sql`CREATE INDEX outbox_published_at_idx ON outbox (published_at) WHERE published_at IS NOT NULL`.execute(
+        db,
+      );
       await sql`
         CREATE FUNCTION conveyor_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN

@@ -80,7 +80,11 @@ export class EventStore {
       } catch (error) {
         // Another writer appended between our read and our insert.
         if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-          throw new ConcurrencyError(streamId, expectedVersion === 'any' ? current : expectedVersion, current + 1);
+          throw new ConcurrencyError(
+            streamId,
+            expectedVersion === 'any' ? current : expectedVersion,
+            current + 1,
+          );
         }
         throw error;
       }

@@ -3,7 +3,7 @@ import type { Decider } from '../decider.ts';
 
 /**
  * Given/when/then for deciders, with no I/O:
- *   spec.given([OrderPlaced]).when(CancelOrder).then([OrderCancelled])
+ *   spec.given([OrderPlaced]).when(CancelOrder).thenEmits([OrderCancelled])
  *   spec.given([]).when(CancelOrder).thenThrows((e) => e.code === 'ORDERS_NOT_FOUND')
  */
 export function deciderSpecification<C, E, S>(decider: Decider<C, E, S>) {
@@ -13,7 +13,7 @@ export function deciderSpecification<C, E, S>(decider: Decider<C, E, S>) {
         when(command: C) {
           const run = () => decider.decide(command, history.reduce(decider.evolve, decider.initialState()));
           return {
-            then(expected: E[]): void {
+            thenEmits(expected: E[]): void {
               expect(run()).toEqual(expected);
             },
             thenThrows(check: (error: unknown) => boolean): void {
