@@ -1,5 +1,18 @@
 // Generated from schemas/*.avsc by `npm run codegen`. Do not edit: change the .avsc file and regenerate.
 
+/** A participant's answer to a saga command or compensation. Topic saga.replies, key sagaId. */
+export interface SagaReply {
+  sagaId: string;
+  step: string;
+  action: 'command' | 'compensation';
+  commandId: string;
+  outcome: 'success' | 'failure';
+  /** The participant's result as JSON: its shape differs per step, so one reply schema carries them all. */
+  dataJson?: string;
+  /** Why the participant refused. */
+  reason?: null | string;
+}
+
 /** A user registered. Topic users.events, key userId. */
 export interface UserCreated {
   userId: string;
@@ -29,6 +42,7 @@ export interface UserChanges {
 
 /** Every message type and the shape of its data. */
 export interface MessageTypes {
+  'saga.reply': SagaReply;
   'user.created': UserCreated;
   'user.updated': UserUpdated;
 }

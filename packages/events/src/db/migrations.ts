@@ -25,7 +25,8 @@ export const eventsMigrations: Record<string, Migration> = {
       await db.schema
         .createTable('outbox')
         .addColumn('id', 'bigserial', (c) => c.primaryKey())
-        .addColumn('message_id', 'uuid', (c) => c.notNull().unique())
+        // Not unique: a saga resends a timed-out command with the same message id on purpose.
+        .addColumn('message_id', 'uuid', (c) => c.notNull())
         .addColumn('topic', 'text', (c) => c.notNull())
         .addColumn('key', 'text', (c) => c.notNull())
         .addColumn('message_type', 'text', (c) => c.notNull())

@@ -3,7 +3,7 @@ import type { MessageCatalog } from '../codec/message-catalog.ts';
 import type { EventsDatabase } from '../db/tables.ts';
 import { ConcurrencyError } from '../errors.ts';
 import type { OutgoingMessage } from '../messages/envelope.ts';
-import { type EventsExecutor, enqueueMessages } from '../outbox/outbox.ts';
+import { type EventsExecutor, enqueueMessages, eventsView } from '../outbox/outbox.ts';
 
 /** An event to append. `type` names the domain event; `data` is stored as jsonb. */
 export interface NewEvent<TType extends string = string, TData = unknown> {
@@ -54,8 +54,9 @@ export class EventStore {
    * Appends events and enqueues messages in one transaction (the caller's, when given). A stale
    * expected version throws ConcurrencyError (CONVEYOR_CONCURRENCY_CONFLICT, 409) and writes nothing.
    */
-  async append(request: AppendRequest, trx?: EventsExecutor): Promise<AppendResult> {
-    if (!trx) return this.db.transaction().execute((t) => this.append(request, t));
+  async append<DB extends EventsDatabase>(request: AppendRequest, executor?: EventsExecutor<DB>): Promise<AppendResult> {
+    if (!executor) return this.db.transaction().execute((t) => this.append(request, t));
+    const trx = eventsView(executor);
     const { streamId, expectedVersion, events } = request;
     // Validate messages before the first write, so a bad one leaves the stream untouched.
     for (const message of request.messages ?? []) this.catalog.validate(message.type, message.data);
@@ -93,8 +94,8 @@ export class EventStore {
     return { nextVersion: current + events.length, messageIds };
   }
 
-  async readStream(streamId: string, trx?: EventsExecutor): Promise<StoredEvent[]> {
-    const rows = await (trx ?? this.db)
+  async readStream<DB extends EventsDatabase>(streamId: string, trx?: EventsExecutor<DB>): Promise<StoredEvent[]> {
+    const rows = await (trx ? eventsView(trx) : this.db)
       .selectFrom('events')
       .selectAll()
       .where('stream_id', '=', streamId)
@@ -112,17 +113,17 @@ export class EventStore {
   }
 
   /** Folds a stream with `evolve`; the version is what to pass as expectedVersion next. */
-  async aggregateStream<S, E extends StoredEvent = StoredEvent>(
+  async aggregateStream<S, E extends StoredEvent = StoredEvent, DB extends EventsDatabase = EventsDatabase>(
     streamId: string,
     options: { initialState: () => S; evolve: (state: S, event: E) => S },
-    trx?: EventsExecutor,
+    trx?: EventsExecutor<DB>,
   ): Promise<{ state: S; version: number }> {
     const events = (await this.readStream(streamId, trx)) as E[];
     const state = events.reduce(options.evolve, options.initialState());
     return { state, version: events.length };
   }
 
-  private async currentVersion(trx: EventsExecutor, streamId: string): Promise<number> {
+  private async currentVersion(trx: Kysely<EventsDatabase>, streamId: string): Promise<number> {
     const row = await trx
       .selectFrom('events')
       .select((eb) => eb.fn.max('stream_version').as('version'))

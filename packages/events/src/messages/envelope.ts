@@ -13,6 +13,8 @@ export interface OutgoingMessage<TType extends string = string, TData = unknown>
   causationId?: string;
   /** W3C trace context of the span that produced it. */
   traceparent?: string;
+  /** Extra headers (e.g. saga-id); the standard ones above take precedence. */
+  headers?: Record<string, string>;
 }
 
 /** A decoded message as a handler sees it. */

@@ -5,15 +5,21 @@ import type { EventsDatabase } from '../db/tables.ts';
 import type { OutgoingMessage } from '../messages/envelope.ts';
 import { Headers } from '../messages/headers.ts';
 
-export type EventsExecutor = Kysely<EventsDatabase> | Transaction<EventsDatabase>;
+/** A database or transaction whose schema includes the events tables (a service's own DB type). */
+export type EventsExecutor<DB extends EventsDatabase = EventsDatabase> = Kysely<DB> | Transaction<DB>;
+
+/** Kysely's types are invariant in the schema; the events tables are all this module touches. */
+export function eventsView<DB extends EventsDatabase>(db: EventsExecutor<DB>): Kysely<EventsDatabase> {
+  return db as unknown as Kysely<EventsDatabase>;
+}
 
 /**
  * Writes messages to the outbox in the caller's transaction, after validating every one of them
  * against its schema: an unknown type or a bad payload throws before any row is written.
  * Returns the message ids in order.
  */
-export async function enqueueMessages(
-  trx: EventsExecutor,
+export async function enqueueMessages<DB extends EventsDatabase>(
+  trx: EventsExecutor<DB>,
   catalog: MessageCatalog,
   messages: readonly OutgoingMessage[],
 ): Promise<string[]> {
@@ -22,6 +28,7 @@ export async function enqueueMessages(
   const rows = messages.map((message) => {
     const messageId = message.messageId ?? randomUUID();
     const headers: Record<string, string> = {
+      ...message.headers,
       [Headers.messageId]: messageId,
       [Headers.messageType]: message.type,
       [Headers.correlationId]: message.correlationId ?? messageId,
@@ -37,6 +44,6 @@ export async function enqueueMessages(
       payload: JSON.stringify(message.data),
     };
   });
-  await trx.insertInto('outbox').values(rows).execute();
+  await eventsView(trx).insertInto('outbox').values(rows).execute();
   return rows.map((r) => r.message_id);
 }

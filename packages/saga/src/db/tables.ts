@@ -1,0 +1,37 @@
+import type { EventsDatabase, Json } from '@conveyor/events';
+import type { ColumnType, Generated } from 'kysely';
+import type { SagaStatus, StepState } from '../saga-state.ts';
+
+export interface SagaInstancesTable {
+  id: string;
+  type: string;
+  status: SagaStatus;
+  current_step: number;
+  data: Json;
+  steps: Json<StepState[]>;
+  correlation_id: string;
+  /** Optimistic concurrency: every transition bumps it. */
+  version: number;
+  deadline: Date | null;
+  failure_reason: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: Date;
+}
+
+export interface SagaLogTable {
+  saga_id: string;
+  seq: number;
+  step: string | null;
+  action: string;
+  status: string;
+  command_id: string | null;
+  payload: Json | null;
+  error: string | null;
+  at: Generated<Date>;
+}
+
+/** The orchestrator's tables, beside the events tables (its outbox sends the commands). */
+export interface SagaDatabase extends EventsDatabase {
+  saga_instances: SagaInstancesTable;
+  saga_log: SagaLogTable;
+}

@@ -1,0 +1,27 @@
+import { ConveyorError } from '@conveyor/events';
+
+/** The catalogue of @conveyor/saga errors (code → HTTP status). */
+export const SagaErrorCodes = {
+  SAGA_NOT_FOUND: 404,
+  SAGA_ACTION_NOT_ALLOWED: 409,
+  SAGA_UNKNOWN_TYPE: 400,
+  SAGA_CONCURRENT_UPDATE: 409,
+} as const;
+
+export const sagaNotFound = (id: string) =>
+  new ConveyorError('SAGA_NOT_FOUND', 404, `saga ${id} does not exist`, { id });
+
+export const sagaActionNotAllowed = (id: string, action: string, status: string, reason: string) =>
+  new ConveyorError('SAGA_ACTION_NOT_ALLOWED', 409, `cannot ${action} saga ${id}: ${reason}`, {
+    id,
+    action,
+    status,
+  });
+
+export const sagaUnknownType = (type: string, known: string[]) =>
+  new ConveyorError('SAGA_UNKNOWN_TYPE', 400, `unknown saga type "${type}" (known: ${known.join(', ')})`, {
+    type,
+  });
+
+export const sagaConcurrentUpdate = (id: string) =>
+  new ConveyorError('SAGA_CONCURRENT_UPDATE', 409, `saga ${id} was changed concurrently`, { id });

@@ -1,0 +1,43 @@
+export { sagaMigrations } from './db/migrations.ts';
+export type { SagaDatabase, SagaInstancesTable, SagaLogTable } from './db/tables.ts';
+export {
+  type DecideContext,
+  type Decision,
+  decide,
+  type SagaCommand,
+  type SagaInput,
+  type SagaLogEntry,
+  startSaga,
+  type Transition,
+} from './decide.ts';
+export {
+  assertValidDefinition,
+  type CommandRoute,
+  type SagaDefinition,
+  type SagaStepDefinition,
+} from './definition.ts';
+export { SagaErrorCodes, sagaActionNotAllowed, sagaNotFound, sagaUnknownType } from './errors.ts';
+export { DEFAULT_REPLIES_TOPIC, SAGA_REPLY_TYPE, SagaHeaders } from './saga-headers.ts';
+export type { SagaMetricsHooks } from './saga-metrics.ts';
+export {
+  type SagaAction,
+  SagaOrchestrator,
+  type SagaOrchestratorOptions,
+  type StartSagaOptions,
+} from './saga-orchestrator.ts';
+export {
+  type CommandHandler,
+  createSagaParticipant,
+  type ParticipantResult,
+  type SagaParticipantOptions,
+} from './saga-participant.ts';
+export {
+  SAGA_STATUSES,
+  type SagaReply,
+  type SagaState,
+  type SagaStatus,
+  type StepState,
+  type StepStatus,
+  TERMINAL_STATUSES,
+} from './saga-state.ts';
+export { type SagaLogRow, SagaStore, type StoredSaga } from './saga-store.ts';

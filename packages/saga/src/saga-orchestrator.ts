@@ -1,0 +1,325 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type AvroCodec,
+  ConsumerRunner,
+  enqueueMessages,
+  type IncomingMessage,
+  type Logger,
+  type OutgoingMessage,
+  silentLogger,
+} from '@conveyor/events';
+import type { Kafka } from 'kafkajs';
+import type { Kysely, Transaction } from 'kysely';
+import type { SagaDatabase } from './db/tables.ts';
+import {
+  type DecideContext,
+  decide,
+  type SagaCommand,
+  type SagaInput,
+  startSaga,
+  type Transition,
+} from './decide.ts';
+import { assertValidDefinition, type SagaDefinition } from './definition.ts';
+import { sagaActionNotAllowed, sagaNotFound, sagaUnknownType } from './errors.ts';
+import { DEFAULT_REPLIES_TOPIC, SAGA_REPLY_TYPE, SagaHeaders } from './saga-headers.ts';
+import type { SagaMetricsHooks } from './saga-metrics.ts';
+import type { SagaReply, SagaState, SagaStatus } from './saga-state.ts';
+import { SagaStore } from './saga-store.ts';
+
+export interface SagaOrchestratorOptions {
+  /** The host service's database, migrated with eventsMigrations and sagaMigrations. */
+  db: Kysely<SagaDatabase>;
+  kafka: Kafka;
+  codec: AvroCodec;
+  // biome-ignore lint/suspicious/noExplicitAny: definitions of different data types live side by side
+  definitions: SagaDefinition<any>[];
+  /** @default 'saga.replies' */
+  repliesTopic?: string;
+  /** Inbox name and consumer group of the replies consumer. @default 'saga-orchestrator' */
+  name?: string;
+  /** How often the sweeper looks for overdue steps. @default 500 */
+  sweepIntervalMs?: number;
+  /** @default () => new Date() */
+  clock?: () => Date;
+  /** @default randomUUID */
+  newId?: () => string;
+  logger?: Logger;
+  metrics?: SagaMetricsHooks;
+  /** Test seams for crash tests: called at the named points of the protocol. */
+  hooks?: {
+    afterStart?: (sagaId: string) => void | Promise<void>;
+    beforeCommit?: (
+      sagaId: string,
+      input: SagaInput,
+      transition: Transition<unknown>,
+    ) => void | Promise<void>;
+  };
+}
+
+export interface StartSagaOptions {
+  /** @default a new UUID */
+  sagaId?: string;
+  /** Kept on every command and reply of the saga. @default the saga id */
+  correlationId?: string;
+}
+
+export type SagaAction = 'retry' | 'abort' | 'replay-compensations';
+
+/**
+ * Runs sagas: starts them, consumes participants' replies, advances or compensates, and sweeps
+ * overdue steps. Every transition is one transaction: the log rows, the new state (version
+ * checked, row locked) and the next commands in the outbox commit together or not at all.
+ */
+export class SagaOrchestrator {
+  readonly store = new SagaStore();
+  private readonly definitions = new Map<string, SagaDefinition<unknown>>();
+  private readonly repliesTopic: string;
+  private readonly clock: () => Date;
+  private readonly newId: () => string;
+  private readonly logger: Logger;
+  private runner: ConsumerRunner<SagaDatabase> | undefined;
+  private sweeping: Promise<void> | undefined;
+  private stopped = false;
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: SagaOrchestratorOptions) {
+    for (const definition of options.definitions) {
+      assertValidDefinition(definition);
+      this.definitions.set(definition.type, definition);
+    }
+    this.repliesTopic = options.repliesTopic ?? DEFAULT_REPLIES_TOPIC;
+    this.clock = options.clock ?? (() => new Date());
+    this.newId = options.newId ?? randomUUID;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  get types(): string[] {
+    return [...this.definitions.keys()];
+  }
+
+  /**
+   * Starts a saga: its instance, its first log rows and its first command commit in one
+   * transaction (the caller's, when given, so a service can write its own rows with it).
+   */
+  async start<Data>(
+    type: string,
+    data: Data,
+    options: StartSagaOptions = {},
+    trx?: Transaction<SagaDatabase>,
+  ): Promise<{ sagaId: string; correlationId: string }> {
+    const definition = this.definition(type);
+    const sagaId = options.sagaId ?? this.newId();
+    const correlationId = options.correlationId ?? sagaId;
+    const ctx = this.context();
+    const transition = startSaga(definition, { id: sagaId, data, correlationId }, ctx);
+    const write = async (t: Transaction<SagaDatabase>) => {
+      await this.store.insert(t, transition.state, transition.log, ctx.now);
+      await this.enqueue(t, transition.state, transition.commands);
+    };
+    if (trx) await write(trx);
+    else await this.options.db.transaction().execute(write);
+    this.options.metrics?.onStatusChange?.({ type, from: null, to: 'running' });
+    if (!trx) await this.options.hooks?.afterStart?.(sagaId);
+    return { sagaId, correlationId };
+  }
+
+  /** Consumes replies and sweeps overdue steps until stop(). */
+  async run(): Promise<void> {
+    this.stopped = false;
+    this.runner = new ConsumerRunner<SagaDatabase>({
+      kafka: this.options.kafka,
+      db: this.options.db,
+      codec: this.options.codec,
+      name: this.options.name ?? 'saga-orchestrator',
+      topics: [this.repliesTopic],
+      handlers: { [SAGA_REPLY_TYPE]: (message, trx) => this.onReply(message, trx) },
+      logger: this.logger,
+    });
+    await this.runner.start();
+    this.scheduleSweep();
+  }
+
+  /** Stops sweeping, finishes the reply in flight and disconnects. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.sweepTimer);
+    await this.sweeping;
+    await this.runner?.stop();
+    this.runner = undefined;
+  }
+
+  /** An operator action; throws SAGA_NOT_FOUND (404) or SAGA_ACTION_NOT_ALLOWED (409, naming the status). */
+  async act(sagaId: string, action: SagaAction, reason = 'aborted by an operator'): Promise<SagaState> {
+    const input: SagaInput =
+      action === 'retry'
+        ? { kind: 'retry' }
+        : action === 'abort'
+          ? { kind: 'abort', reason }
+          : { kind: 'replay-compensations' };
+    return this.options.db.transaction().execute(async (trx) => {
+      const outcome = await this.apply(trx, sagaId, input);
+      if (outcome.kind === 'not-found') throw sagaNotFound(sagaId);
+      if (outcome.kind === 'refused')
+        throw sagaActionNotAllowed(sagaId, action, outcome.status, outcome.reason);
+      return outcome.state;
+    });
+  }
+
+  /** One pass of the sweeper: handles every overdue saga, one transaction each. Returns how many. */
+  async sweepOnce(limit = 100): Promise<number> {
+    let handled = 0;
+    while (handled < limit && !this.stopped) {
+      const found = await this.options.db.transaction().execute(async (trx) => {
+        const [saga] = await this.store.lockOverdue(trx, this.clock(), 1);
+        if (!saga) return false;
+        await this.apply(trx, saga.state.id, { kind: 'timeout' });
+        return true;
+      });
+      if (!found) break;
+      handled++;
+    }
+    return handled;
+  }
+
+  countByStatus(): Promise<Record<SagaStatus, number>> {
+    return this.store.countByStatus(this.options.db);
+  }
+
+  private scheduleSweep(): void {
+    if (this.stopped) return;
+    this.sweepTimer = setTimeout(() => {
+      this.sweeping = this.sweepOnce()
+        .then(() => undefined)
+        .catch((err: unknown) => this.logger.error({ err }, 'saga sweep failed'))
+        .finally(() => this.scheduleSweep());
+    }, this.options.sweepIntervalMs ?? 500);
+  }
+
+  /** Applies a reply outside the replies topic (tools, tests); replies from Kafka arrive through run(). */
+  async receiveReply(reply: SagaReply): Promise<void> {
+    await this.options.db.transaction().execute(async (trx) => {
+      const outcome = await this.apply(trx, reply.sagaId, { kind: 'reply', reply });
+      if (outcome.kind === 'not-found') throw sagaNotFound(reply.sagaId);
+    });
+  }
+
+  private async onReply(message: IncomingMessage, trx: Transaction<SagaDatabase>): Promise<void> {
+    const raw = message.data as Omit<SagaReply, 'data'> & { dataJson: string };
+    const reply: SagaReply = {
+      sagaId: raw.sagaId,
+      step: raw.step,
+      action: raw.action,
+      commandId: raw.commandId,
+      outcome: raw.outcome,
+      data: JSON.parse(raw.dataJson ?? 'null'),
+      reason: raw.reason ?? null,
+    };
+    const outcome = await this.apply(trx, reply.sagaId, { kind: 'reply', reply }, message);
+    if (outcome.kind === 'not-found') {
+      this.logger.warn(
+        { sagaId: reply.sagaId, commandId: reply.commandId },
+        'reply for an unknown saga ignored',
+      );
+    }
+  }
+
+  private async apply(
+    trx: Transaction<SagaDatabase>,
+    sagaId: string,
+    input: SagaInput,
+    cause?: IncomingMessage,
+  ): Promise<
+    | { kind: 'not-found' }
+    | { kind: 'refused'; status: SagaStatus; reason: string }
+    | { kind: 'ignored' | 'applied'; state: SagaState }
+  > {
+    const saga = await this.store.loadForUpdate(trx, sagaId);
+    if (!saga) return { kind: 'not-found' };
+    const definition = this.definition(saga.state.type);
+    const ctx = this.context();
+    const decision = decide(definition, saga.state, input, ctx);
+    if (decision.kind === 'refused')
+      return { kind: 'refused', status: saga.state.status, reason: decision.reason };
+    if (decision.kind === 'ignored') {
+      if (input.kind === 'reply') {
+        const { reply } = input;
+        // Kept in the log so an operator sees late and duplicated replies, but nothing moves.
+        await this.store.appendOnly(trx, sagaId, [
+          {
+            step: reply.step,
+            action: 'ignored',
+            status: reply.outcome,
+            commandId: reply.commandId,
+            payload: null,
+            error: decision.reason,
+          },
+        ]);
+      }
+      return { kind: 'ignored', state: saga.state };
+    }
+    const { transition } = decision;
+    await this.store.update(trx, saga, transition.state, transition.log, ctx.now);
+    await this.enqueue(trx, transition.state, transition.commands, cause);
+    await this.options.hooks?.beforeCommit?.(sagaId, input, transition as Transition<unknown>);
+    this.report(saga.state, transition.state, input, ctx.now);
+    return { kind: 'applied', state: transition.state };
+  }
+
+  private report(before: SagaState, after: SagaState, input: SagaInput, now: Date): void {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    if (before.status !== after.status)
+      metrics.onStatusChange?.({ type: after.type, from: before.status, to: after.status });
+    const step = before.steps[before.currentStep];
+    const finished =
+      input.kind === 'reply'
+        ? input.reply.outcome
+        : input.kind === 'timeout' && after.currentStep !== before.currentStep
+          ? 'timeout'
+          : null;
+    if (step?.startedAt && finished) {
+      metrics.onStepFinished?.({
+        type: after.type,
+        step: step.name,
+        action: before.status === 'compensating' ? 'compensation' : 'command',
+        outcome: finished,
+        latencyMs: now.getTime() - Date.parse(step.startedAt),
+      });
+    }
+  }
+
+  private async enqueue(
+    trx: Transaction<SagaDatabase>,
+    state: SagaState,
+    commands: SagaCommand[],
+    cause?: IncomingMessage,
+  ): Promise<void> {
+    const messages: OutgoingMessage[] = commands.map((command) => ({
+      topic: command.topic,
+      key: state.id,
+      type: command.type,
+      data: command.data,
+      messageId: command.commandId,
+      correlationId: state.correlationId,
+      ...(cause ? { causationId: cause.messageId } : {}),
+      ...(cause?.traceparent ? { traceparent: cause.traceparent } : {}),
+      headers: {
+        [SagaHeaders.sagaId]: state.id,
+        [SagaHeaders.sagaType]: state.type,
+        [SagaHeaders.step]: command.step,
+        [SagaHeaders.action]: command.action,
+      },
+    }));
+    await enqueueMessages(trx, this.options.codec.catalog, messages);
+  }
+
+  private definition(type: string): SagaDefinition<unknown> {
+    const definition = this.definitions.get(type);
+    if (!definition) throw sagaUnknownType(type, this.types);
+    return definition;
+  }
+
+  private context(): DecideContext {
+    return { now: this.clock(), newId: this.newId };
+  }
+}

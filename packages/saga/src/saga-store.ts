@@ -1,0 +1,191 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { SagaDatabase, SagaInstancesTable } from './db/tables.ts';
+import type { SagaLogEntry } from './decide.ts';
+import { sagaConcurrentUpdate } from './errors.ts';
+import type { SagaState, SagaStatus, StepState } from './saga-state.ts';
+
+export type SagaExecutor = Kysely<SagaDatabase> | Transaction<SagaDatabase>;
+
+export interface StoredSaga<Data = unknown> {
+  state: SagaState<Data>;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SagaLogRow {
+  seq: number;
+  step: string | null;
+  action: string;
+  status: string;
+  commandId: string | null;
+  payload: unknown;
+  error: string | null;
+  at: Date;
+}
+
+/** Reads and writes saga instances and their append-only log. */
+export class SagaStore {
+  /** Inserts a new saga and its first log rows. */
+  async insert(trx: SagaExecutor, state: SagaState, log: SagaLogEntry[], now: Date): Promise<void> {
+    await trx
+      .insertInto('saga_instances')
+      .values({
+        id: state.id,
+        type: state.type,
+        status: state.status,
+        current_step: state.currentStep,
+        data: JSON.stringify(state.data),
+        steps: JSON.stringify(state.steps),
+        correlation_id: state.correlationId,
+        version: 1,
+        deadline: state.deadline,
+        failure_reason: state.failureReason,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await this.appendLog(trx, state.id, 0, log);
+  }
+
+  /** Loads a saga and locks its row until the transaction ends (transitions are serialised). */
+  async loadForUpdate(trx: Transaction<SagaDatabase>, id: string): Promise<StoredSaga | undefined> {
+    const row = await trx
+      .selectFrom('saga_instances')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    return row && toStored(row);
+  }
+
+  async load(db: SagaExecutor, id: string): Promise<StoredSaga | undefined> {
+    const row = await db.selectFrom('saga_instances').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toStored(row);
+  }
+
+  /** Writes the new state if the version still matches, and appends the log rows. */
+  async update(
+    trx: Transaction<SagaDatabase>,
+    saga: StoredSaga,
+    state: SagaState,
+    log: SagaLogEntry[],
+    now: Date,
+  ) {
+    const result = await trx
+      .updateTable('saga_instances')
+      .set({
+        status: state.status,
+        current_step: state.currentStep,
+        data: JSON.stringify(state.data),
+        steps: JSON.stringify(state.steps),
+        version: saga.version + 1,
+        deadline: state.deadline,
+        failure_reason: state.failureReason,
+        updated_at: now,
+      })
+      .where('id', '=', state.id)
+      .where('version', '=', saga.version)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw sagaConcurrentUpdate(state.id);
+    await this.appendLog(trx, state.id, await this.lastSeq(trx, state.id), log);
+  }
+
+  /** Appends rows without changing the state (e.g. an ignored reply). */
+  async appendOnly(trx: Transaction<SagaDatabase>, id: string, log: SagaLogEntry[]): Promise<void> {
+    await this.appendLog(trx, id, await this.lastSeq(trx, id), log);
+  }
+
+  async timeline(db: SagaExecutor, id: string): Promise<SagaLogRow[]> {
+    const rows = await db
+      .selectFrom('saga_log')
+      .selectAll()
+      .where('saga_id', '=', id)
+      .orderBy('seq')
+      .execute();
+    return rows.map((r) => ({
+      seq: r.seq,
+      step: r.step,
+      action: r.action,
+      status: r.status,
+      commandId: r.command_id,
+      payload: r.payload,
+      error: r.error,
+      at: r.at,
+    }));
+  }
+
+  /** Overdue sagas, locked and skipped by other sweepers (SKIP LOCKED), oldest deadline first. */
+  async lockOverdue(trx: Transaction<SagaDatabase>, now: Date, limit: number): Promise<StoredSaga[]> {
+    const rows = await trx
+      .selectFrom('saga_instances')
+      .selectAll()
+      .where('status', 'in', ['running', 'compensating'])
+      .where('deadline', '<=', now)
+      .orderBy('deadline')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    return rows.map(toStored);
+  }
+
+  async countByStatus(db: SagaExecutor): Promise<Record<SagaStatus, number>> {
+    const rows = await db
+      .selectFrom('saga_instances')
+      .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+      .groupBy('status')
+      .execute();
+    const counts = { running: 0, compensating: 0, completed: 0, compensated: 0, failed: 0 };
+    for (const row of rows) counts[row.status] = Number(row.n);
+    return counts;
+  }
+
+  private async lastSeq(trx: SagaExecutor, id: string): Promise<number> {
+    const row = await trx
+      .selectFrom('saga_log')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('saga_id', '=', id)
+      .executeTakeFirst();
+    return Number(row?.seq ?? 0);
+  }
+
+  private async appendLog(trx: SagaExecutor, id: string, after: number, log: SagaLogEntry[]): Promise<void> {
+    if (log.length === 0) return;
+    await trx
+      .insertInto('saga_log')
+      .values(
+        log.map((entry, i) => ({
+          saga_id: id,
+          seq: after + i + 1,
+          step: entry.step,
+          action: entry.action,
+          status: entry.status,
+          command_id: entry.commandId,
+          payload:
+            entry.payload === null || entry.payload === undefined ? null : JSON.stringify(entry.payload),
+          error: entry.error,
+        })),
+      )
+      .execute();
+  }
+}
+
+function toStored(row: Selectable<SagaInstancesTable>): StoredSaga {
+  return {
+    state: {
+      id: row.id,
+      type: row.type,
+      status: row.status,
+      currentStep: row.current_step,
+      data: row.data,
+      steps: row.steps as StepState[],
+      correlationId: row.correlation_id,
+      deadline: row.deadline,
+      failureReason: row.failure_reason,
+    },
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,41 @@
+import { fileURLToPath } from 'node:url';
+import type { SagaDefinition } from '../../src/index.ts';
+
+export const testSagaSchemasDir = fileURLToPath(new URL('../schemas', import.meta.url));
+
+export interface TestSagaData {
+  subject: string;
+  amount: number;
+  /** Filled from the replies of each step. */
+  receipts?: Record<string, unknown>;
+}
+
+export const STEP_NAMES = ['alpha', 'beta', 'gamma'] as const;
+
+/** Three steps, each on its own participant topic; gamma has no compensation (like confirm-order's last word). */
+export function testSagaDefinition(
+  topics: Record<(typeof STEP_NAMES)[number], string>,
+  timeoutMs = 2_000,
+): SagaDefinition<TestSagaData> {
+  return {
+    type: 'test-saga',
+    maxCompensationAttempts: 3,
+    steps: STEP_NAMES.map((name) => ({
+      name,
+      command: { topic: topics[name], type: 'test.saga-step' },
+      commandData: (d: TestSagaData) => ({ subject: d.subject, step: name, amount: d.amount }),
+      ...(name === 'gamma'
+        ? {}
+        : {
+            compensation: {
+              topic: topics[name],
+              type: 'test.saga-undo',
+              data: (d: TestSagaData) => ({ subject: d.subject, step: name }),
+            },
+          }),
+      onSuccess: (d: TestSagaData, reply: unknown) => ({ ...d, receipts: { ...d.receipts, [name]: reply } }),
+      timeoutMs,
+      maxAttempts: 3,
+    })),
+  };
+}
