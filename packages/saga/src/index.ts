@@ -1,3 +1,24 @@
+export { invalidCursor, invalidListFilter, SagaAdminErrorCodes } from './admin/admin-errors.ts';
+export { type SagaAdminRoutesOptions, sagaAdminRoutes } from './admin/admin-routes.ts';
+export {
+  SAGA_LIST_LIMITS,
+  type SagaDetailView,
+  type SagaListFilter,
+  type SagaListItemView,
+  type SagaPageView,
+  type SagaSummaryView,
+  type TimelineEntryView,
+} from './admin/admin-schemas.ts';
+export {
+  type FieldProblem,
+  INTERNAL_ERROR_CODE,
+  INVALID_REQUEST_CODE,
+  PROBLEM_CONTENT_TYPE,
+  type ProblemDetails,
+  sendProblem,
+  toProblem,
+} from './admin/problem-details.ts';
+export { getSaga, listSagas } from './admin/saga-queries.ts';
 export { sagaMigrations } from './db/migrations.ts';
 export type { SagaDatabase, SagaInstancesTable, SagaLogTable } from './db/tables.ts';
 export {
@@ -30,6 +51,7 @@ export {
   createSagaParticipant,
   type ParticipantResult,
   type SagaParticipantOptions,
+  sagaReplyMessage,
 } from './saga-participant.ts';
 export {
   SAGA_STATUSES,

@@ -6,6 +6,7 @@ import {
   enqueueMessages,
   type IncomingMessage,
   type Logger,
+  type OutgoingMessage,
 } from '@conveyor/events';
 import type { Kafka } from 'kafkajs';
 import type { Kysely, Transaction } from 'kysely';
@@ -55,26 +56,7 @@ export function createSagaParticipant<DB extends EventsDatabase>(
       type,
       async (command: IncomingMessage, trx: Transaction<DB>) => {
         const result = await handler(command, trx);
-        const sagaId = command.headers[SagaHeaders.sagaId] ?? command.key;
-        await enqueueMessages(trx, options.codec.catalog, [
-          {
-            topic: repliesTopic,
-            key: sagaId,
-            type: SAGA_REPLY_TYPE,
-            data: {
-              sagaId,
-              step: command.headers[SagaHeaders.step] ?? '',
-              action: command.headers[SagaHeaders.action] === 'compensation' ? 'compensation' : 'command',
-              commandId: command.messageId,
-              outcome: result.outcome,
-              dataJson: JSON.stringify(result.outcome === 'success' ? (result.data ?? null) : null),
-              reason: result.outcome === 'failure' ? result.reason : null,
-            },
-            correlationId: command.correlationId,
-            causationId: command.messageId,
-            ...(command.traceparent ? { traceparent: command.traceparent } : {}),
-          },
-        ]);
+        await enqueueMessages(trx, options.codec.catalog, [sagaReplyMessage(command, result, repliesTopic)]);
       },
     ]),
   );
@@ -88,4 +70,30 @@ export function createSagaParticipant<DB extends EventsDatabase>(
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
+}
+
+/** The reply to a saga command, addressed back to the orchestrator (key: the saga id, for order). */
+export function sagaReplyMessage(
+  command: IncomingMessage,
+  result: ParticipantResult,
+  repliesTopic: string = DEFAULT_REPLIES_TOPIC,
+): OutgoingMessage {
+  const sagaId = command.headers[SagaHeaders.sagaId] ?? command.key;
+  return {
+    topic: repliesTopic,
+    key: sagaId,
+    type: SAGA_REPLY_TYPE,
+    data: {
+      sagaId,
+      step: command.headers[SagaHeaders.step] ?? '',
+      action: command.headers[SagaHeaders.action] === 'compensation' ? 'compensation' : 'command',
+      commandId: command.messageId,
+      outcome: result.outcome,
+      dataJson: JSON.stringify(result.outcome === 'success' ? (result.data ?? null) : null),
+      reason: result.outcome === 'failure' ? result.reason : null,
+    },
+    correlationId: command.correlationId,
+    causationId: command.messageId,
+    ...(command.traceparent ? { traceparent: command.traceparent } : {}),
+  };
 }

@@ -5,10 +5,12 @@ import { OUTBOX_CHANNEL } from '../db/migrations.ts';
 import type { EventsDatabase } from '../db/tables.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import { LeaderLock } from './leader-lock.ts';
+import { eventsView } from './outbox.ts';
 import { Wakeup } from './wakeup.ts';
 
-export interface OutboxRelayOptions {
-  db: Kysely<EventsDatabase>;
+export interface OutboxRelayOptions<DB extends EventsDatabase = EventsDatabase> {
+  /** The service's database (any schema that includes the events tables). */
+  db: Kysely<DB>;
   /** URL of the same database: the relay keeps one extra connection for its lock and LISTEN. */
   databaseUrl: string;
   kafka: Kafka;
@@ -43,9 +45,10 @@ export interface OutboxBacklog {
  * published only after the ack. A crash between send and mark re-sends the batch: delivery is
  * at least once, and consumers' inboxes turn it into at most one effect.
  */
-export class OutboxRelay {
-  private readonly options: Required<Omit<OutboxRelayOptions, 'afterSend'>> &
+export class OutboxRelay<DB extends EventsDatabase = EventsDatabase> {
+  private readonly options: Required<Omit<OutboxRelayOptions, 'afterSend' | 'db'>> &
     Pick<OutboxRelayOptions, 'afterSend'>;
+  private readonly db: Kysely<EventsDatabase>;
   private readonly lock: LeaderLock;
   private readonly wakeup = new Wakeup();
   private producer: Producer | undefined;
@@ -55,7 +58,8 @@ export class OutboxRelay {
   /** Rows this relay published since start (for tests and logs). */
   published = 0;
 
-  constructor(options: OutboxRelayOptions) {
+  constructor({ db, ...options }: OutboxRelayOptions<DB>) {
+    this.db = eventsView(db);
     this.options = {
       lockName: 'conveyor.outbox-relay',
       batchSize: 200,
@@ -98,7 +102,7 @@ export class OutboxRelay {
   }
 
   async backlog(): Promise<OutboxBacklog> {
-    const row = await this.options.db
+    const row = await this.db
       .selectFrom('outbox')
       .select([
         (eb) => eb.fn.countAll<string>().as('count'),
@@ -144,7 +148,8 @@ export class OutboxRelay {
   }
 
   private async publishBatch(): Promise<number> {
-    const { db, codec, batchSize } = this.options;
+    const { codec, batchSize } = this.options;
+    const db = this.db;
     const rows = await db
       .selectFrom('outbox')
       .select(['id', 'topic', 'key', 'message_type', 'headers', 'payload'])
@@ -173,7 +178,8 @@ export class OutboxRelay {
   }
 
   private async pruneIfDue(): Promise<void> {
-    const { db, retentionMs, pruneIntervalMs } = this.options;
+    const { retentionMs, pruneIntervalMs } = this.options;
+    const db = this.db;
     if (Date.now() - this.lastPrune < pruneIntervalMs) return;
     this.lastPrune = Date.now();
     await db
