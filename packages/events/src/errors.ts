@@ -11,6 +11,12 @@ export const EventsErrorCodes = {
   CONVEYOR_SCHEMA_REGISTRATION_FAILED: 502,
   CONVEYOR_INVALID_SCHEMA_FILE: 500,
   CONVEYOR_DECODE_FAILED: 422,
+  CONVEYOR_REGISTRY_UNAVAILABLE: 503,
+  CONVEYOR_INVALID_OPTIONS: 500,
+  CONVEYOR_HANDLER_FAILED: 500,
+  CONVEYOR_TOPIC_NOT_FOUND: 404,
+  CONVEYOR_DEAD_LETTER_SCAN_TIMEOUT: 504,
+  CONVEYOR_INVALID_ARGUMENT: 400,
 } as const;
 
 export type EventsErrorCode = keyof typeof EventsErrorCodes;
@@ -96,3 +102,27 @@ export const invalidSchemaFile = (file: string, reason: string) =>
 
 export const decodeFailed = (topic: string, reason: string) =>
   eventsError('CONVEYOR_DECODE_FAILED', `could not decode a message from ${topic}: ${reason}`, { topic });
+
+/** A programming error in options passed to a Conveyor component; names the option. */
+export const invalidOptions = (component: string, problem: string) =>
+  eventsError('CONVEYOR_INVALID_OPTIONS', `invalid ${component} options: ${problem}`, { component });
+
+/** Recorded as the dead letter's error code when a handler's error carries no code of its own. */
+export const HANDLER_FAILED_CODE: EventsErrorCode = 'CONVEYOR_HANDLER_FAILED';
+
+export const topicNotFound = (topic: string) =>
+  eventsError('CONVEYOR_TOPIC_NOT_FOUND', `topic "${topic}" does not exist`, { topic });
+
+export const deadLetterScanTimeout = (topic: string, timeoutMs: number, pending: number[], groupId: string) =>
+  eventsError(
+    'CONVEYOR_DEAD_LETTER_SCAN_TIMEOUT',
+    `reading ${topic} did not reach the end offsets seen at start within ${timeoutMs} ms ` +
+      `(partitions ${pending.join(', ')} pending); is another client of group "${groupId}" running?`,
+    { topic, timeoutMs, pending, groupId },
+  );
+
+/** Bad command-line input; the message names the flag or command. */
+export const invalidArgument = (message: string) => eventsError('CONVEYOR_INVALID_ARGUMENT', message, {});
+
+export const registryUnavailable = (reason: string) =>
+  eventsError('CONVEYOR_REGISTRY_UNAVAILABLE', `the schema registry did not answer: ${reason}`, {});

@@ -1,8 +1,23 @@
 export { AvroCodec, type TopicBinding } from './codec/avro-codec.ts';
 export { MessageCatalog, type MessageSchema, parseSchemaFile } from './codec/message-catalog.ts';
+export type {
+  ConsumerRunnerOptions,
+  MessageHandler,
+  MessageHandlers,
+  RetryOptions,
+} from './consumer/consumer-options.ts';
+export { ConsumerRunner, createConsumerRunner } from './consumer/consumer-runner.ts';
 export { createDatabase, type DatabaseOptions, migrate } from './db/database.ts';
 export { eventsMigrations, OUTBOX_CHANNEL } from './db/migrations.ts';
 export type { EventsDatabase, EventsTable, InboxTable, Json, OutboxTable } from './db/tables.ts';
+export type { DeadLetter } from './dead-letters/dead-letter-format.ts';
+export { type ListedDeadLetter, type ListOptions, listDeadLetters } from './dead-letters/list.ts';
+export {
+  defaultRedriveGroup,
+  type RedriveOptions,
+  type RedriveResult,
+  redriveDeadLetters,
+} from './dead-letters/redrive.ts';
 export type { Decider } from './decider.ts';
 export {
   ConcurrencyError,
@@ -22,6 +37,6 @@ export {
 export { type Logger, silentLogger } from './logger.ts';
 export { causedBy, type IncomingMessage, type OutgoingMessage } from './messages/envelope.ts';
 export { DeadLetterHeaders, Headers, readHeaders } from './messages/headers.ts';
-export { type EventsExecutor, enqueueMessages } from './outbox/outbox.ts';
+export { type EventsExecutor, enqueueMessages, eventsView } from './outbox/outbox.ts';
 export { type OutboxBacklog, OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay.ts';
 export { deadLetterTopic, ensureTopics, type TopicSpec } from './topics/topic-admin.ts';

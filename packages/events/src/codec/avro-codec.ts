@@ -1,6 +1,12 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { RawAvroSchema } from '@kafkajs/confluent-schema-registry/dist/@types.js';
-import { decodeFailed, isConveyorError, schemaIncompatible, schemaRegistrationFailed } from '../errors.ts';
+import {
+  decodeFailed,
+  isConveyorError,
+  registryUnavailable,
+  schemaIncompatible,
+  schemaRegistrationFailed,
+} from '../errors.ts';
 import type { MessageCatalog } from './message-catalog.ts';
 
 /** Which message types travel on which topic; registered together at start. */
@@ -55,9 +61,24 @@ export class AvroCodec {
     return this.registry.encode(id, data);
   }
 
-  /** Decodes with the writer's schema from the registry, read through our own version of the type. */
+  /**
+   * Decodes with the writer's schema from the registry, read through our own version of the type.
+   * Bytes that cannot be decoded are CONVEYOR_DECODE_FAILED (the same every time: dead-letter them);
+   * a registry that does not answer is CONVEYOR_REGISTRY_UNAVAILABLE (passing: retry later).
+   */
   async decode(topic: string, messageType: string, value: Buffer | null): Promise<unknown> {
-    if (!value) throw decodeFailed(topic, 'the message has no value');
+    if (!value || value.length < 5 || value[0] !== 0) {
+      throw decodeFailed(topic, 'not in the Confluent wire format (magic byte 0 and a schema id)');
+    }
+    const schemaId = value.readInt32BE(1);
+    try {
+      await this.registry.getSchema(schemaId);
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      const message = error instanceof Error ? error.message : String(error);
+      if (status === 404) throw decodeFailed(topic, `schema id ${schemaId} is not in the registry`);
+      throw registryUnavailable(message);
+    }
     const readerSchema = this.catalog.has(messageType)
       ? (this.catalog.get(messageType).schema as unknown as RawAvroSchema)
       : undefined;

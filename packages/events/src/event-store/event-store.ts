@@ -54,7 +54,10 @@ export class EventStore {
    * Appends events and enqueues messages in one transaction (the caller's, when given). A stale
    * expected version throws ConcurrencyError (CONVEYOR_CONCURRENCY_CONFLICT, 409) and writes nothing.
    */
-  async append<DB extends EventsDatabase>(request: AppendRequest, executor?: EventsExecutor<DB>): Promise<AppendResult> {
+  async append<DB extends EventsDatabase>(
+    request: AppendRequest,
+    executor?: EventsExecutor<DB>,
+  ): Promise<AppendResult> {
     if (!executor) return this.db.transaction().execute((t) => this.append(request, t));
     const trx = eventsView(executor);
     const { streamId, expectedVersion, events } = request;
@@ -94,7 +97,10 @@ export class EventStore {
     return { nextVersion: current + events.length, messageIds };
   }
 
-  async readStream<DB extends EventsDatabase>(streamId: string, trx?: EventsExecutor<DB>): Promise<StoredEvent[]> {
+  async readStream<DB extends EventsDatabase>(
+    streamId: string,
+    trx?: EventsExecutor<DB>,
+  ): Promise<StoredEvent[]> {
     const rows = await (trx ? eventsView(trx) : this.db)
       .selectFrom('events')
       .selectAll()

@@ -1,0 +1,51 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { EventsDatabase } from '../db/tables.ts';
+
+export type ApplyResult =
+  | { status: 'applied' }
+  | { status: 'duplicate' }
+  | { status: 'failed'; error: unknown };
+
+/**
+ * Runs `effect` in the transaction that records (consumer, message id) in the inbox, so the effect
+ * commits at most once per consumer. The insert is `ON CONFLICT DO NOTHING`: a second delivery
+ * (or a concurrent one in another process, which waits on the first one's row lock) finds the row
+ * and skips the effect.
+ *
+ * Only the effect's own failure is reported as `failed` (it counts toward dead-lettering).
+ * A failure of the inbox insert or of the commit is the database's, not the message's: it is
+ * thrown, so the message is redelivered later instead of being dead-lettered during an outage.
+ */
+export async function applyOnce<DB extends EventsDatabase>(
+  db: Kysely<DB>,
+  consumer: string,
+  messageId: string,
+  effect: (trx: Transaction<DB>) => Promise<void>,
+): Promise<ApplyResult> {
+  let effectFailure: { error: unknown } | undefined;
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const recorded = await (trx as unknown as Transaction<EventsDatabase>)
+        .insertInto('inbox')
+        .values({ consumer, message_id: messageId })
+        .onConflict((oc) => oc.columns(['consumer', 'message_id']).doNothing())
+        .returning('message_id')
+        .executeTakeFirst();
+      if (!recorded) return { status: 'duplicate' } as const;
+      try {
+        await effect(trx);
+        // Postgres answers COMMIT of an aborted transaction with a silent ROLLBACK: a handler that
+        // swallowed a failed statement would otherwise see its message acknowledged with neither
+        // the effect nor the inbox row. This statement fails in an aborted transaction.
+        await sql`SELECT 1`.execute(trx);
+      } catch (error) {
+        effectFailure = { error };
+        throw error;
+      }
+      return { status: 'applied' } as const;
+    });
+  } catch (error) {
+    if (effectFailure) return { status: 'failed', error: effectFailure.error };
+    throw error;
+  }
+}
