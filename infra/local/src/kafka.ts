@@ -54,12 +54,8 @@ export async function upKafka(config: InfraConfig, table: ProcessTable): Promise
     return { name: NAME, address, mode: 'local', started: false };
   }
   if (await kafkaAnswers(brokers)) {
-    throw new InfraError(
-      'INFRA_START_FAILED',
-      `port ${config.kafka.port} already serves a Kafka not started here; ` +
-        'set KAFKA_BROKERS to use it, or CONVEYOR_KAFKA_PORT to pick another port',
-      { part: NAME },
-    );
+    // Another checkout (or an earlier session) left a broker on our port: use it rather than fail.
+    return { name: NAME, address, mode: 'local, started elsewhere', started: false };
   }
   await table.stop(NAME);
 

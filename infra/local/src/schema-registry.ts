@@ -47,12 +47,7 @@ export async function upSchemaRegistry(
     return { name: NAME, address: url, mode: 'local', started: false };
   }
   if (await registryAnswers(url)) {
-    throw new InfraError(
-      'INFRA_START_FAILED',
-      `port ${config.registry.port} already serves a registry not started ` +
-        'here; set SCHEMA_REGISTRY_URL to use it, or CONVEYOR_REGISTRY_PORT to pick another port',
-      { part: NAME },
-    );
+    return { name: NAME, address: url, mode: 'local, started elsewhere', started: false };
   }
   await table.stop(NAME);
 

@@ -1,0 +1,116 @@
+import { type Static, type TSchema, Type } from 'typebox';
+import { SAGA_STATUSES } from '../saga-state.ts';
+
+/** Bounds of the list filters, shared by the HTTP schema and listSagas' own checks. */
+export const SAGA_LIST_LIMITS = {
+  /** @default page size */
+  defaultLimit: 50,
+  maxLimit: 200,
+  /** 100 years: beyond it `now - age` stops being a date Postgres accepts. */
+  maxAgeMs: 100 * 365 * 24 * 3_600_000,
+} as const;
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Timestamp = Type.String({ format: 'date-time' });
+const ageMs = (description: string) =>
+  Type.Integer({ minimum: 0, maximum: SAGA_LIST_LIMITS.maxAgeMs, description });
+
+export const SagaIdParams = Type.Object(
+  { id: Type.String({ format: 'uuid', description: 'The saga id' }) },
+  { additionalProperties: false },
+);
+
+export const SagaListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Enum(SAGA_STATUSES)),
+    type: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    minAgeMs: Type.Optional(ageMs('Only sagas created at least this long ago')),
+    maxAgeMs: Type.Optional(ageMs('Only sagas created at most this long ago')),
+    limit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: SAGA_LIST_LIMITS.maxLimit,
+        description: 'Page size, 50 if absent',
+      }),
+    ),
+    cursor: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_-]+$',
+        maxLength: 200,
+        description: 'nextCursor of the previous page',
+      }),
+    ),
+  },
+  // A misspelt filter (`?staus=failed`) would otherwise list every saga.
+  { additionalProperties: false },
+);
+export type SagaListFilter = Static<typeof SagaListQuery>;
+
+/** An absent body arrives as null (Fastify), so null means "no reason given". */
+export const AbortBody = Nullable(
+  Type.Object(
+    { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+    { additionalProperties: false },
+  ),
+);
+
+export const SagaSummary = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  status: Type.Enum(SAGA_STATUSES),
+  /** Name of the step being run or compensated (the last step once the saga has ended). */
+  currentStep: Nullable(Type.String()),
+  correlationId: Type.String(),
+  failureReason: Nullable(Type.String()),
+});
+export type SagaSummaryView = Static<typeof SagaSummary>;
+
+export const SagaListItem = Type.Object({
+  ...SagaSummary.properties,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  ageMs: Type.Integer(),
+});
+export type SagaListItemView = Static<typeof SagaListItem>;
+
+export const SagaPage = Type.Object({
+  items: Type.Array(SagaListItem),
+  /** null on the last page. */
+  nextCursor: Nullable(Type.String()),
+});
+export type SagaPageView = Static<typeof SagaPage>;
+
+const StepView = Type.Object({
+  name: Type.String(),
+  status: Type.String(),
+  commandId: Nullable(Type.String()),
+  attempts: Type.Integer(),
+  compensationCommandId: Nullable(Type.String()),
+  compensationAttempts: Type.Integer(),
+  startedAt: Nullable(Type.String()),
+  error: Nullable(Type.String()),
+});
+
+const TimelineEntry = Type.Object({
+  seq: Type.Integer(),
+  at: Timestamp,
+  step: Nullable(Type.String()),
+  action: Type.String(),
+  status: Type.String(),
+  commandId: Nullable(Type.String()),
+  payload: Type.Unknown(),
+  error: Nullable(Type.String()),
+});
+export type TimelineEntryView = Static<typeof TimelineEntry>;
+
+export const SagaDetail = Type.Object({
+  ...SagaListItem.properties,
+  currentStepIndex: Type.Integer(),
+  data: Type.Unknown(),
+  steps: Type.Array(StepView),
+  deadline: Nullable(Timestamp),
+  version: Type.Integer(),
+  /** The saga log in order. */
+  timeline: Type.Array(TimelineEntry),
+});
+export type SagaDetailView = Static<typeof SagaDetail>;

@@ -1,0 +1,349 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProblemDetails, SagaDetailView, SagaPageView, SagaStatus } from '../src/index.ts';
+import { AdminWorld, expectProblem, MINUTE, T0 } from './support/admin-world.ts';
+
+const idsOf = (page: SagaPageView) => page.items.map((item) => item.id);
+
+describe('saga admin API: listing', () => {
+  let world: AdminWorld;
+  /** s1 oldest … s7 newest; s3, s4 and s5 share one created_at, so only the id orders them. */
+  const s: Record<string, string> = {};
+  let newestFirst: string[];
+
+  beforeAll(async () => {
+    world = await AdminWorld.create();
+    const plan: [name: string, minutes: number, type: string, status: SagaStatus][] = [
+      ['s1', 0, 'test-saga', 'completed'],
+      ['s2', 1, 'test-saga', 'running'],
+      ['s3', 2, 'other-saga', 'running'],
+      ['s4', 2, 'test-saga', 'compensated'],
+      ['s5', 2, 'test-saga', 'failed'],
+      ['s6', 3, 'other-saga', 'compensating'],
+      ['s7', 4, 'test-saga', 'running'],
+    ];
+    for (const [name, minutes, type, status] of plan) {
+      const id = await world.start({ type, at: T0 + minutes * MINUTE, correlationId: `corr-${name}` });
+      await world.drive(id, status);
+      s[name] = id;
+    }
+    world.now = T0 + 10 * MINUTE;
+    const tied = [s.s3, s.s4, s.s5].map(String).sort().reverse();
+    newestFirst = [s.s7, s.s6, ...tied, s.s2, s.s1].map(String);
+  });
+  afterAll(() => world?.close());
+
+  const list = async (query: string): Promise<SagaPageView> => {
+    const response = await world.get(`/admin/sagas${query}`);
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json<SagaPageView>();
+  };
+
+  it('pages newest first with an opaque cursor, showing every saga exactly once', async () => {
+    const pages: SagaPageView[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: SagaPageView = await list(`?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      pages.push(page);
+      cursor = page.nextCursor;
+    } while (cursor !== null && pages.length < 10);
+
+    expect(pages.map((p) => p.items.length)).toEqual([3, 3, 1]);
+    expect(pages.flatMap(idsOf)).toEqual(newestFirst);
+    expect(new Set(pages.flatMap(idsOf)).size).toBe(7);
+    expect(pages[0]?.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+
+  it('ends without a cursor when the last page is exactly full, and uses 50 when no limit is given', async () => {
+    const full = await list('?limit=7');
+    expect(idsOf(full)).toEqual(newestFirst);
+    expect(full.nextCursor).toBeNull();
+    expect(idsOf(await list(''))).toEqual(newestFirst);
+  });
+
+  it('shows each saga as a summary with its current step, correlation id, timestamps and age', async () => {
+    const { items } = await list('?status=failed');
+    expect(items).toEqual([
+      {
+        id: s.s5,
+        type: 'test-saga',
+        status: 'failed',
+        currentStep: 'alpha',
+        correlationId: 'corr-s5',
+        failureReason: expect.stringContaining('compensation of alpha failed'),
+        createdAt: new Date(T0 + 2 * MINUTE).toISOString(),
+        updatedAt: expect.any(String),
+        ageMs: 8 * MINUTE,
+      },
+    ]);
+  });
+
+  it.each<[SagaStatus, string[]]>([
+    ['running', ['s7', 's3', 's2']],
+    ['compensating', ['s6']],
+    ['completed', ['s1']],
+    ['compensated', ['s4']],
+    ['failed', ['s5']],
+  ])('filters by status %s', async (status, expected) => {
+    expect(idsOf(await list(`?status=${status}`))).toEqual(expected.map((name) => s[name]));
+  });
+
+  it('filters by type, and an unknown type lists nothing', async () => {
+    expect(idsOf(await list('?type=other-saga'))).toEqual([s.s6, s.s3]);
+    expect(idsOf(await list('?type=no-such-saga'))).toEqual([]);
+  });
+
+  it('filters by age (now - created_at), bounds included, alone or combined with status', async () => {
+    const inOrder = (names: string[]) => newestFirst.filter((id) => names.some((name) => s[name] === id));
+    expect(idsOf(await list(`?minAgeMs=${8 * MINUTE}`))).toEqual(inOrder(['s1', 's2', 's3', 's4', 's5']));
+    expect(idsOf(await list(`?maxAgeMs=${8 * MINUTE}`))).toEqual(inOrder(['s3', 's4', 's5', 's6', 's7']));
+    expect(idsOf(await list(`?minAgeMs=${8 * MINUTE}&maxAgeMs=${9 * MINUTE}`))).toEqual(
+      inOrder(['s2', 's3', 's4', 's5']),
+    );
+    expect(idsOf(await list(`?status=running&maxAgeMs=${8 * MINUTE}`))).toEqual([s.s7, s.s3]);
+  });
+
+  it('pages a filtered list with the same cursor mechanics', async () => {
+    const first = await list('?status=running&limit=2');
+    expect(idsOf(first)).toEqual([s.s7, s.s3]);
+    const second = await list(`?status=running&limit=2&cursor=${first.nextCursor}`);
+    expect(idsOf(second)).toEqual([s.s2]);
+    expect(second.nextCursor).toBeNull();
+  });
+});
+
+describe('saga admin API: one saga and operator actions', () => {
+  let world: AdminWorld;
+  beforeAll(async () => {
+    world = await AdminWorld.create();
+    world.now = Date.now();
+  });
+  afterAll(() => world?.close());
+
+  const detail = async (id: string): Promise<SagaDetailView> => {
+    const response = await world.get(`/admin/sagas/${id}`);
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json<SagaDetailView>();
+  };
+
+  it('shows a saga with its data, steps, correlation id and timeline from the saga log', async () => {
+    const id = await world.start({
+      correlationId: 'corr-order-42',
+      data: { subject: 'order-42', amount: 7 },
+    });
+    world.now += 1_000;
+    await world.answer(id, 'success', { ref: 'A-1' });
+
+    const saga = await detail(id);
+    expect(saga).toMatchObject({
+      id,
+      type: 'test-saga',
+      status: 'running',
+      currentStep: 'beta',
+      currentStepIndex: 1,
+      correlationId: 'corr-order-42',
+      failureReason: null,
+      data: { subject: 'order-42', amount: 7, receipts: { alpha: { ref: 'A-1' } } },
+      version: 2,
+    });
+    expect(saga.steps.map((step) => [step.name, step.status])).toEqual([
+      ['alpha', 'succeeded'],
+      ['beta', 'running'],
+      ['gamma', 'pending'],
+    ]);
+    expect(Date.parse(saga.updatedAt) - Date.parse(saga.createdAt)).toBe(1_000);
+    expect(saga.deadline).not.toBeNull();
+
+    expect(saga.timeline.map((row) => [row.seq, row.action, row.status, row.step])).toEqual([
+      [1, 'saga', 'running', null],
+      [2, 'command', 'sent', 'alpha'],
+      [3, 'reply', 'success', 'alpha'],
+      [4, 'command', 'sent', 'beta'],
+    ]);
+    expect(saga.timeline[2]).toMatchObject({
+      commandId: saga.steps[0]?.commandId,
+      payload: { ref: 'A-1' },
+      error: null,
+    });
+    expect(saga.timeline[1]?.payload).toEqual({ subject: 'order-42', step: 'alpha', amount: 7 });
+    const times = saga.timeline.map((row) => Date.parse(row.at));
+    expect(times.every((t) => Number.isFinite(t))).toBe(true);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it('retries the step of a running saga: 202, an operator retry row and the same command resent', async () => {
+    const id = await world.start();
+    const before = await world.writes();
+
+    const response = await world.post(`/admin/sagas/${id}/retry`);
+    expect(response.statusCode, response.body).toBe(202);
+    expect(response.json()).toEqual({
+      id,
+      type: 'test-saga',
+      status: 'running',
+      currentStep: 'alpha',
+      correlationId: id,
+      failureReason: null,
+    });
+
+    const saga = await detail(id);
+    const tail = saga.timeline.slice(-2);
+    expect(tail).toMatchObject([
+      { step: 'alpha', action: 'operator', status: 'retry', commandId: null },
+      { step: 'alpha', action: 'command', status: 'resent (attempt 2)', commandId: saga.steps[0]?.commandId },
+    ]);
+    expect(saga.steps[0]?.attempts).toBe(2);
+    expect(await world.writes()).toEqual({
+      log: before.log + 2,
+      outbox: before.outbox + 1,
+      versions: before.versions + 1,
+    });
+  });
+
+  it('aborts a running saga into compensating, starting with the step in flight', async () => {
+    const id = await world.start();
+    await world.answer(id, 'success');
+
+    const response = await world.post(`/admin/sagas/${id}/abort`, { reason: 'customer called' });
+    expect(response.statusCode, response.body).toBe(202);
+    expect(response.json()).toMatchObject({
+      id,
+      status: 'compensating',
+      // beta's command may have applied before the abort, so it is undone first.
+      currentStep: 'beta',
+      failureReason: 'aborted: customer called',
+    });
+
+    const saga = await detail(id);
+    expect(saga.timeline.slice(-3)).toMatchObject([
+      { step: 'beta', action: 'operator', status: 'abort', error: 'customer called' },
+      { step: null, action: 'saga', status: 'compensating' },
+      { step: 'beta', action: 'compensation', status: 'sent' },
+    ]);
+    expect(saga.steps.map((step) => step.status)).toEqual(['succeeded', 'compensating', 'pending']);
+  });
+
+  it('aborts without a body with the default reason', async () => {
+    const id = await world.start();
+    const response = await world.post(`/admin/sagas/${id}/abort`);
+    expect(response.statusCode, response.body).toBe(202);
+    expect(response.json()).toMatchObject({
+      status: 'compensating',
+      failureReason: 'aborted: aborted by an operator',
+    });
+  });
+
+  it('refuses to abort a completed saga with 409 naming its status, and writes nothing', async () => {
+    const id = await world.start();
+    await world.drive(id, 'completed');
+    const before = await world.writes();
+
+    const problem = expectProblem(
+      await world.post(`/admin/sagas/${id}/abort`, { reason: 'too late' }),
+      409,
+      'SAGA_ACTION_NOT_ALLOWED',
+    );
+    expect(problem.detail).toContain('completed');
+    expect(problem.details).toMatchObject({ id, action: 'abort', status: 'completed' });
+    expect(problem.instance).toBe(`/admin/sagas/${id}/abort`);
+    expect(await world.writes()).toEqual(before);
+    expect(await world.status(id)).toBe('completed');
+  });
+
+  it('replays the compensations of a failed saga: 202 and compensating again', async () => {
+    const id = await world.start();
+    await world.drive(id, 'failed');
+
+    const response = await world.post(`/admin/sagas/${id}/compensations/replay`);
+    expect(response.statusCode, response.body).toBe(202);
+    expect(response.json()).toMatchObject({ id, status: 'compensating', currentStep: 'alpha' });
+
+    const saga = await detail(id);
+    expect(saga.timeline.slice(-3)).toMatchObject([
+      { action: 'operator', status: 'replay-compensations' },
+      { action: 'saga', status: 'compensating' },
+      { step: 'alpha', action: 'compensation', status: 'sent' },
+    ]);
+    expect(saga.steps[0]).toMatchObject({ status: 'compensating', compensationAttempts: 1 });
+  });
+
+  it('refuses to replay the compensations of a running saga with 409 naming its status', async () => {
+    const id = await world.start();
+    const problem = expectProblem(
+      await world.post(`/admin/sagas/${id}/compensations/replay`),
+      409,
+      'SAGA_ACTION_NOT_ALLOWED',
+    );
+    expect(problem.detail).toContain('running');
+  });
+
+  it.each([
+    ['GET', ''],
+    ['POST', '/retry'],
+    ['POST', '/abort'],
+    ['POST', '/compensations/replay'],
+  ])('answers %s of an unknown saga%s with 404 problem json', async (method, action) => {
+    const id = randomUUID();
+    const response =
+      method === 'GET'
+        ? await world.get(`/admin/sagas/${id}`)
+        : await world.post(`/admin/sagas/${id}${action}`);
+    const problem = expectProblem(response, 404, 'SAGA_NOT_FOUND');
+    expect(problem.detail).toContain(id);
+    expect(problem.details).toEqual({ id });
+  });
+
+  describe('bad input', () => {
+    let running: string;
+    beforeAll(async () => {
+      running = await world.start();
+    });
+
+    const tooLong = 'x'.repeat(501);
+    it.each<[string, string, string, unknown, string]>([
+      ['a non-uuid id to show', 'GET', '/admin/sagas/not-a-uuid', undefined, 'id'],
+      ['a non-uuid id to retry', 'POST', '/admin/sagas/123/retry', undefined, 'id'],
+      ['a non-uuid id to abort', 'POST', '/admin/sagas/123/abort', { reason: 'x' }, 'id'],
+      ['a non-uuid id to replay', 'POST', '/admin/sagas/RUNNING-x/compensations/replay', undefined, 'id'],
+      ['an unknown status', 'GET', '/admin/sagas?status=stuck', undefined, 'status'],
+      ['an empty status', 'GET', '/admin/sagas?status=', undefined, 'status'],
+      ['limit 0', 'GET', '/admin/sagas?limit=0', undefined, 'limit'],
+      ['limit 500', 'GET', '/admin/sagas?limit=500', undefined, 'limit'],
+      ['a limit that is not a number', 'GET', '/admin/sagas?limit=ten', undefined, 'limit'],
+      ['a garbage cursor', 'GET', '/admin/sagas?cursor=garbage!!', undefined, 'cursor'],
+      ['a base64url cursor that is not ours', 'GET', '/admin/sagas?cursor=Z2FyYmFnZQ', undefined, 'cursor'],
+      ['a negative age', 'GET', '/admin/sagas?minAgeMs=-1', undefined, 'minAgeMs'],
+      ['an age range upside down', 'GET', '/admin/sagas?minAgeMs=10&maxAgeMs=5', undefined, 'minAgeMs'],
+      ['a misspelt filter', 'GET', '/admin/sagas?staus=failed', undefined, 'staus'],
+      ['a reason over 500 characters', 'POST', '/admin/sagas/RUNNING/abort', { reason: tooLong }, 'reason'],
+      ['an empty reason', 'POST', '/admin/sagas/RUNNING/abort', { reason: '' }, 'reason'],
+      ['a reason that is not a string', 'POST', '/admin/sagas/RUNNING/abort', { reason: 42 }, 'reason'],
+      ['an unknown body property', 'POST', '/admin/sagas/RUNNING/abort', { reasn: 'typo' }, 'reasn'],
+      ['a JSON array body', 'POST', '/admin/sagas/RUNNING/abort', [], 'body'],
+      ['malformed JSON', 'POST', '/admin/sagas/RUNNING/abort', '{"reason": ', 'body'],
+    ])('refuses %s with 400 naming the field, writing nothing', async (_, method, path, payload, field) => {
+      const url = path.replace('RUNNING', running);
+      const before = await world.writes();
+      const response = await world.app.inject({
+        method: method as 'GET' | 'POST',
+        url,
+        ...(payload === undefined
+          ? {}
+          : typeof payload === 'string'
+            ? { payload, headers: { 'content-type': 'application/json' } }
+            : { payload: payload as object }),
+      });
+      expect(response.statusCode, response.body).toBe(400);
+      const problem = response.json<ProblemDetails>();
+      expectProblem(response, 400, problem.code);
+      expect(['CONVEYOR_INVALID_REQUEST', 'SAGA_INVALID_CURSOR', 'SAGA_INVALID_FILTER']).toContain(
+        problem.code,
+      );
+      expect(problem.errors?.map((e) => e.field)).toEqual([field]);
+      expect(problem.errors?.[0]?.message).toEqual(expect.any(String));
+      expect(problem.detail).toContain(field);
+      expect(await world.writes()).toEqual(before);
+      expect(await world.status(running)).toBe('running');
+    });
+  });
+});
