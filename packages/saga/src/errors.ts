@@ -11,11 +11,12 @@ export const SagaErrorCodes = {
 export const sagaNotFound = (id: string) =>
   new ConveyorError('SAGA_NOT_FOUND', 404, `saga ${id} does not exist`, { id });
 
-export const sagaActionNotAllowed = (id: string, action: string, status: string, reason: string) =>
+/** `currentStatus`, not `status`: the problem JSON's own `status` is the HTTP status. */
+export const sagaActionNotAllowed = (id: string, action: string, currentStatus: string, reason: string) =>
   new ConveyorError('SAGA_ACTION_NOT_ALLOWED', 409, `cannot ${action} saga ${id}: ${reason}`, {
     id,
     action,
-    status,
+    currentStatus,
   });
 
 export const sagaUnknownType = (type: string, known: string[]) =>

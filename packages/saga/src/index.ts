@@ -9,15 +9,6 @@ export {
   type SagaSummaryView,
   type TimelineEntryView,
 } from './admin/admin-schemas.ts';
-export {
-  type FieldProblem,
-  INTERNAL_ERROR_CODE,
-  INVALID_REQUEST_CODE,
-  PROBLEM_CONTENT_TYPE,
-  type ProblemDetails,
-  sendProblem,
-  toProblem,
-} from './admin/problem-details.ts';
 export { getSaga, listSagas } from './admin/saga-queries.ts';
 export { sagaMigrations } from './db/migrations.ts';
 export type { SagaDatabase, SagaInstancesTable, SagaLogTable } from './db/tables.ts';

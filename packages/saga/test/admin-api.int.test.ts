@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { ProblemDetails } from '@conveyor/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProblemDetails, SagaDetailView, SagaPageView, SagaStatus } from '../src/index.ts';
+import type { SagaDetailView, SagaPageView, SagaStatus } from '../src/index.ts';
 import { AdminWorld, expectProblem, MINUTE, T0 } from './support/admin-world.ts';
 
 const idsOf = (page: SagaPageView) => page.items.map((item) => item.id);
@@ -244,7 +245,7 @@ describe('saga admin API: one saga and operator actions', () => {
       'SAGA_ACTION_NOT_ALLOWED',
     );
     expect(problem.detail).toContain('completed');
-    expect(problem.details).toMatchObject({ id, action: 'abort', status: 'completed' });
+    expect(problem.details).toMatchObject({ id, action: 'abort', currentStatus: 'completed' });
     expect(problem.instance).toBe(`/admin/sagas/${id}/abort`);
     expect(await world.writes()).toEqual(before);
     expect(await world.status(id)).toBe('completed');

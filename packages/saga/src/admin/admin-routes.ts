@@ -1,3 +1,4 @@
+import { sendProblem } from '@conveyor/http';
 import { type FastifyPluginAsyncTypebox, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { SagaDatabase } from '../db/tables.ts';
@@ -10,7 +11,6 @@ import {
   SagaPage,
   SagaSummary,
 } from './admin-schemas.ts';
-import { sendProblem } from './problem-details.ts';
 import { getSaga, listSagas, summary } from './saga-queries.ts';
 
 export interface SagaAdminRoutesOptions {

@@ -1,4 +1,5 @@
 import { AvroCodec, createDatabase, eventsMigrations, MessageCatalog, migrate } from '@conveyor/events';
+import type { ProblemDetails } from '@conveyor/http';
 import { createTestDatabase, type TestDatabase, uniqueName } from '@conveyor/infra-local/testing';
 import { schemasDir } from '@conveyor/schemas';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
@@ -6,13 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import { expect, inject } from 'vitest';
 import { sagaMigrations } from '../../src/db/migrations.ts';
-import {
-  type ProblemDetails,
-  type SagaDatabase,
-  SagaOrchestrator,
-  type SagaStatus,
-  sagaAdminRoutes,
-} from '../../src/index.ts';
+import { type SagaDatabase, SagaOrchestrator, type SagaStatus, sagaAdminRoutes } from '../../src/index.ts';
 import { type TestSagaData, testSagaDefinition, testSagaSchemasDir } from './test-saga.ts';
 
 export const MINUTE = 60_000;

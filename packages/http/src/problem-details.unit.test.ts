@@ -1,7 +1,5 @@
 import { ConveyorError } from '@conveyor/events';
 import { describe, expect, it } from 'vitest';
-import { sagaActionNotAllowed, sagaNotFound } from '../errors.ts';
-import { invalidCursor } from './admin-errors.ts';
 import { INTERNAL_ERROR_CODE, INVALID_REQUEST_CODE, toProblem } from './problem-details.ts';
 
 /** What Fastify throws when a schema refuses a request part. */
@@ -12,6 +10,18 @@ const validationError = (validationContext: string, validation: unknown[]) =>
     validation,
     validationContext,
   });
+
+// Errors shaped like the packages' catalogues (ConveyorError: code, statusCode, details).
+const sagaNotFound = (id: string) =>
+  new ConveyorError('SAGA_NOT_FOUND', 404, `saga ${id} does not exist`, { id });
+const sagaActionNotAllowed = (id: string, action: string, currentStatus: string, reason: string) =>
+  new ConveyorError('SAGA_ACTION_NOT_ALLOWED', 409, `cannot ${action} saga ${id}: ${reason}`, {
+    id,
+    action,
+    currentStatus,
+  });
+const invalidCursor = (reason: string) =>
+  new ConveyorError('SAGA_INVALID_CURSOR', 400, `cursor is not valid (${reason})`, { field: 'cursor' });
 
 describe('problem details', () => {
   it('turns a typed error into its status and code, with its details and the request path', () => {
@@ -29,7 +39,7 @@ describe('problem details', () => {
       status: 409,
       title: 'Conflict',
       code: 'SAGA_ACTION_NOT_ALLOWED',
-      details: { id, action: 'abort', status: 'completed' },
+      details: { id, action: 'abort', currentStatus: 'completed' },
     });
   });
 
