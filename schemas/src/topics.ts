@@ -1,0 +1,48 @@
+import type { MessageType } from './messages.generated.ts';
+
+/** Every topic of the shop and the message types it carries (subject per topic and record name). */
+const TOPICS = {
+  usersEvents: { name: 'users.events', types: ['user.created', 'user.updated'] },
+  ordersEvents: { name: 'orders.events', types: ['order.placed', 'order.confirmed', 'order.cancelled'] },
+  ordersCommands: { name: 'orders.commands', types: ['orders.confirm-order', 'orders.cancel-order'] },
+  inventoryEvents: {
+    name: 'inventory.events',
+    types: ['inventory.stock-reserved', 'inventory.stock-released', 'inventory.stock-sold'],
+  },
+  inventoryCommands: {
+    name: 'inventory.commands',
+    types: ['inventory.reserve-stock', 'inventory.release-stock'],
+  },
+  paymentsEvents: {
+    name: 'payments.events',
+    types: ['payments.charged', 'payments.refunded', 'payments.declined'],
+  },
+  paymentsCommands: { name: 'payments.commands', types: ['payments.charge', 'payments.refund'] },
+  sagaReplies: { name: 'saga.replies', types: ['saga.reply'] },
+} as const satisfies Record<string, { name: string; types: readonly MessageType[] }>;
+
+export type TopicKey = keyof typeof TOPICS;
+
+/** Partitions per topic: keys (aggregate or saga ids) spread over them; order holds per key. */
+export const DEFAULT_PARTITIONS = 3;
+
+/**
+ * Topic names, optionally under a namespace (`CONVEYOR_TOPIC_NAMESPACE`), so that test runs and
+ * several environments can share one Kafka without reading each other's messages.
+ */
+export function topicNames(namespace = ''): Record<TopicKey, string> {
+  const prefix = namespace ? `${namespace}.` : '';
+  return Object.fromEntries(Object.entries(TOPICS).map(([key, t]) => [key, `${prefix}${t.name}`])) as Record<
+    TopicKey,
+    string
+  >;
+}
+
+/** What to register in the schema registry for the given topics: `[{ topic, types }]`. */
+export function topicBindings(
+  keys: readonly TopicKey[],
+  namespace = '',
+): { topic: string; types: string[] }[] {
+  const names = topicNames(namespace);
+  return keys.map((key) => ({ topic: names[key], types: [...TOPICS[key].types] }));
+}
