@@ -15,6 +15,7 @@ const entries = {
   start: ['--import', 'tsx', 'scripts/start.ts'],
   infra: ['--import', 'tsx', 'infra/local/src/cli.ts'],
   dlq: ['--import', 'tsx', 'packages/events/src/dead-letters/cli.ts'],
+  token: ['--import', 'tsx', 'gateway/src/token-cli.ts'],
   test: ['node_modules/vitest/vitest.mjs', 'run'],
 };
 
