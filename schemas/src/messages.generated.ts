@@ -87,6 +87,8 @@ export interface CancelOrder {
 export interface ConfirmOrder {
   orderId: string;
   paymentId: string;
+  totalCents: number;
+  currency: string;
 }
 
 /** Saga command: charge the order's total. Topic payments.commands, key sagaId. Success data: { paymentId }. */

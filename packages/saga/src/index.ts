@@ -11,7 +11,7 @@ export {
 } from './admin/admin-schemas.ts';
 export { getSaga, listSagas } from './admin/saga-queries.ts';
 export { sagaMigrations } from './db/migrations.ts';
-export type { SagaDatabase, SagaInstancesTable, SagaLogTable } from './db/tables.ts';
+export { type SagaDatabase, type SagaInstancesTable, type SagaLogTable, sagaView } from './db/tables.ts';
 export {
   type DecideContext,
   type Decision,

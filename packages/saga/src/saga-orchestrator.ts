@@ -52,6 +52,11 @@ export interface SagaOrchestratorOptions {
   newId?: () => string;
   logger?: Logger;
   metrics?: SagaMetricsHooks;
+  /**
+   * Runs inside the transition's transaction when a saga reaches completed, compensated or failed,
+   * so the host's own writes (e.g. marking an order cancelled) commit with the saga's new status.
+   */
+  onFinished?: (state: SagaState, trx: Transaction<SagaDatabase>) => Promise<void>;
   /** Test seams for crash tests: called at the named points of the protocol. */
   hooks?: {
     afterStart?: (sagaId: string) => void | Promise<void>;
@@ -108,12 +113,13 @@ export class SagaOrchestrator {
    * Starts a saga: its instance, its first log rows and its first command commit in one
    * transaction (the caller's, when given, so a service can write its own rows with it).
    */
-  async start<Data>(
+  async start<Data, DB extends SagaDatabase = SagaDatabase>(
     type: string,
     data: Data,
     options: StartSagaOptions = {},
-    trx?: Transaction<SagaDatabase>,
+    hostTrx?: Transaction<DB>,
   ): Promise<{ sagaId: string; correlationId: string }> {
+    const trx = hostTrx as unknown as Transaction<SagaDatabase> | undefined;
     const definition = this.definition(type);
     const sagaId = options.sagaId ?? this.newId();
     const correlationId = options.correlationId ?? sagaId;
@@ -268,6 +274,9 @@ export class SagaOrchestrator {
     const { transition } = decision;
     await this.store.update(trx, saga, transition.state, transition.log, ctx.now);
     await this.enqueue(trx, transition.state, transition.commands, cause);
+    const finished = ['completed', 'compensated', 'failed'].includes(transition.state.status);
+    if (finished && transition.state.status !== saga.state.status)
+      await this.options.onFinished?.(transition.state, trx);
     await this.options.hooks?.beforeCommit?.(sagaId, input, transition as Transition<unknown>);
     this.report(saga.state, transition.state, input, ctx.now);
     return { kind: 'applied', state: transition.state };

@@ -44,11 +44,16 @@ export interface AppendResult {
 const UNIQUE_VIOLATION = '23505';
 
 /** Event streams with optimistic concurrency, and the outbox beside them in every append. */
-export class EventStore {
+export class EventStore<DB extends EventsDatabase = EventsDatabase> {
+  private readonly db: Kysely<EventsDatabase>;
+
+  /** `db`: the service's database, whatever its schema beyond the events tables. */
   constructor(
-    private readonly db: Kysely<EventsDatabase>,
+    db: Kysely<DB>,
     private readonly catalog: MessageCatalog,
-  ) {}
+  ) {
+    this.db = eventsView(db);
+  }
 
   /**
    * Appends events and enqueues messages in one transaction (the caller's, when given). A stale
@@ -119,10 +124,10 @@ export class EventStore {
   }
 
   /** Folds a stream with `evolve`; the version is what to pass as expectedVersion next. */
-  async aggregateStream<S, E extends StoredEvent = StoredEvent, DB extends EventsDatabase = EventsDatabase>(
+  async aggregateStream<S, E extends StoredEvent = StoredEvent, T extends EventsDatabase = EventsDatabase>(
     streamId: string,
     options: { initialState: () => S; evolve: (state: S, event: E) => S },
-    trx?: EventsExecutor<DB>,
+    trx?: EventsExecutor<T>,
   ): Promise<{ state: S; version: number }> {
     const events = (await this.readStream(streamId, trx)) as E[];
     const state = events.reduce(options.evolve, options.initialState());

@@ -1,5 +1,5 @@
 import type { EventsDatabase, Json } from '@conveyor/events';
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Kysely } from 'kysely';
 import type { SagaStatus, StepState } from '../saga-state.ts';
 
 export interface SagaInstancesTable {
@@ -34,4 +34,12 @@ export interface SagaLogTable {
 export interface SagaDatabase extends EventsDatabase {
   saga_instances: SagaInstancesTable;
   saga_log: SagaLogTable;
+}
+
+/**
+ * A host service's database seen through the saga tables only. Kysely's types are invariant in the
+ * schema, so a `Kysely<OrdersDatabase>` is not a `Kysely<SagaDatabase>` although it holds its tables.
+ */
+export function sagaView<DB extends SagaDatabase>(db: Kysely<DB>): Kysely<SagaDatabase> {
+  return db as unknown as Kysely<SagaDatabase>;
 }

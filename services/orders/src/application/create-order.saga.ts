@@ -1,0 +1,82 @@
+import type { SagaDefinition } from '@conveyor/saga';
+import type { TopicKey } from '@conveyor/schemas';
+import type { OrderLine } from '../domain/order.ts';
+
+export const CREATE_ORDER_SAGA = 'create-order';
+
+export interface CreateOrderSagaData {
+  orderId: string;
+  userId: string;
+  items: OrderLine[];
+  paymentToken: string;
+  /** From the reservation's reply. */
+  totalCents?: number;
+  currency?: string;
+  /** From the charge's reply. */
+  paymentId?: string;
+}
+
+/** reserve-inventory (release) → charge-payment (refund) → confirm-order (cancel-order). */
+export function createOrderSaga(
+  topics: Record<TopicKey, string>,
+  timeoutMs: number,
+): SagaDefinition<CreateOrderSagaData> {
+  return {
+    type: CREATE_ORDER_SAGA,
+    maxCompensationAttempts: 10,
+    steps: [
+      {
+        name: 'reserve-inventory',
+        command: { topic: topics.inventoryCommands, type: 'inventory.reserve-stock' },
+        commandData: (d) => ({ orderId: d.orderId, items: d.items }),
+        compensation: {
+          topic: topics.inventoryCommands,
+          type: 'inventory.release-stock',
+          data: (d) => ({ orderId: d.orderId }),
+        },
+        onSuccess: (d, reply) => {
+          const { totalCents, currency } = reply as { totalCents: number; currency: string };
+          return { ...d, totalCents, currency };
+        },
+        timeoutMs,
+        maxAttempts: 3,
+      },
+      {
+        name: 'charge-payment',
+        command: { topic: topics.paymentsCommands, type: 'payments.charge' },
+        commandData: (d) => ({
+          orderId: d.orderId,
+          userId: d.userId,
+          amountCents: d.totalCents ?? 0,
+          currency: d.currency ?? 'EUR',
+          cardToken: d.paymentToken,
+        }),
+        compensation: {
+          topic: topics.paymentsCommands,
+          type: 'payments.refund',
+          data: (d) => ({ orderId: d.orderId }),
+        },
+        onSuccess: (d, reply) => ({ ...d, paymentId: (reply as { paymentId: string }).paymentId }),
+        timeoutMs,
+        maxAttempts: 3,
+      },
+      {
+        name: 'confirm-order',
+        command: { topic: topics.ordersCommands, type: 'orders.confirm-order' },
+        commandData: (d) => ({
+          orderId: d.orderId,
+          paymentId: d.paymentId ?? '',
+          totalCents: d.totalCents ?? 0,
+          currency: d.currency ?? 'EUR',
+        }),
+        compensation: {
+          topic: topics.ordersCommands,
+          type: 'orders.cancel-order',
+          data: (d) => ({ orderId: d.orderId, reason: 'the order saga was compensated' }),
+        },
+        timeoutMs,
+        maxAttempts: 3,
+      },
+    ],
+  };
+}

@@ -1,0 +1,117 @@
+import type { Kysely } from 'kysely';
+import type { OrdersDatabase } from '../db/tables.ts';
+import { orderNotFound } from '../domain/errors.ts';
+import type { OrderLine, OrderStatus, ShippingAddress } from '../domain/order.ts';
+
+export interface OrderView {
+  orderId: string;
+  userId: string;
+  status: OrderStatus;
+  reason: string | null;
+  items: OrderLine[];
+  shippingAddress: ShippingAddress;
+  totalCents: number | null;
+  currency: string | null;
+  paymentId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  saga: { id: string; status: string; currentStep: string | null };
+}
+
+/** GetOrder: the order's row joined with its saga's live status. */
+export async function getOrder(db: Kysely<OrdersDatabase>, orderId: string): Promise<OrderView> {
+  const row = await db
+    .selectFrom('order_views as o')
+    .leftJoin('saga_instances as s', 's.id', 'o.saga_id')
+    .selectAll('o')
+    .select(['s.status as saga_status', 's.current_step', 's.steps'])
+    .where('o.order_id', '=', orderId)
+    .executeTakeFirst();
+  if (!row) throw orderNotFound(orderId);
+  const steps = (row.steps ?? []) as { name: string }[];
+  const finished = row.saga_status === 'completed' || row.saga_status === 'compensated';
+  return {
+    orderId: row.order_id,
+    userId: row.user_id,
+    status: row.status,
+    reason: row.reason,
+    items: row.items,
+    shippingAddress: row.shipping_address,
+    totalCents: row.total_cents === null ? null : Number(row.total_cents),
+    currency: row.currency,
+    paymentId: row.payment_id,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    saga: {
+      id: row.saga_id,
+      status: row.saga_status ?? 'unknown',
+      currentStep: finished || row.current_step === null ? null : (steps[row.current_step]?.name ?? null),
+    },
+  };
+}
+
+export interface UserOrdersPage {
+  user: { userId: string; email: string; firstName: string; lastName: string; language: string } | null;
+  items: {
+    orderId: string;
+    status: OrderStatus;
+    reason: string | null;
+    totalCents: number | null;
+    currency: string | null;
+    lines: number;
+    createdAt: string;
+  }[];
+  page: number;
+  limit: number;
+  total: number;
+  totalPages: number;
+}
+
+/** GetUserOrders: a page of the user's orders, newest first, with the cached profile. */
+export async function getUserOrders(
+  db: Kysely<OrdersDatabase>,
+  query: { userId: string; page: number; limit: number },
+): Promise<UserOrdersPage> {
+  const [user, count, rows] = await Promise.all([
+    db.selectFrom('order_users').selectAll().where('user_id', '=', query.userId).executeTakeFirst(),
+    db
+      .selectFrom('order_views')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('user_id', '=', query.userId)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('order_views')
+      .selectAll()
+      .where('user_id', '=', query.userId)
+      .orderBy('created_at', 'desc')
+      .orderBy('order_id')
+      .limit(query.limit)
+      .offset((query.page - 1) * query.limit)
+      .execute(),
+  ]);
+  const total = Number(count.n);
+  return {
+    user: user
+      ? {
+          userId: user.user_id,
+          email: user.email,
+          firstName: user.first_name,
+          lastName: user.last_name,
+          language: user.language,
+        }
+      : null,
+    items: rows.map((r) => ({
+      orderId: r.order_id,
+      status: r.status,
+      reason: r.reason,
+      totalCents: r.total_cents === null ? null : Number(r.total_cents),
+      currency: r.currency,
+      lines: r.items.length,
+      createdAt: r.created_at.toISOString(),
+    })),
+    page: query.page,
+    limit: query.limit,
+    total,
+    totalPages: Math.ceil(total / query.limit),
+  };
+}

@@ -1,0 +1,44 @@
+import type { Json } from '@conveyor/events';
+import type { SagaDatabase } from '@conveyor/saga';
+import type { ColumnType } from 'kysely';
+import type { OrderLine, OrderStatus, ShippingAddress } from '../domain/order.ts';
+
+/** One row per order: what GET /orders/:id and the user's order list read. */
+export interface OrderViewsTable {
+  order_id: string;
+  user_id: string;
+  saga_id: string;
+  status: OrderStatus;
+  reason: string | null;
+  items: Json<OrderLine[]>;
+  shipping_address: Json<ShippingAddress>;
+  total_cents: ColumnType<string | null, number | null, number | null>;
+  currency: string | null;
+  payment_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The users orders knows, and their cached profile (fed by users.events). */
+export interface OrderUsersTable {
+  user_id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  language: string;
+  updated_at: Date;
+}
+
+export interface IdempotencyKeysTable {
+  key: string;
+  request_hash: string;
+  order_id: string;
+  saga_id: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface OrdersDatabase extends SagaDatabase {
+  order_views: OrderViewsTable;
+  order_users: OrderUsersTable;
+  idempotency_keys: IdempotencyKeysTable;
+}

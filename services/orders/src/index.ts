@@ -1,0 +1,15 @@
+export { buildApp, sagaMetricsHooks } from './app.ts';
+export {
+  CREATE_ORDER_SAGA,
+  type CreateOrderSagaData,
+  createOrderSaga,
+} from './application/create-order.saga.ts';
+export { loadConfig, type OrdersConfig } from './config.ts';
+export { ordersMigrations } from './db/migrations.ts';
+export type { OrdersDatabase } from './db/tables.ts';
+export { createDeps, type OrdersDeps } from './deps.ts';
+export { OrdersErrorCodes } from './domain/errors.ts';
+export { createOrderSagaHost, createOrdersRelay } from './messaging/order-saga-host.ts';
+export { createOrdersParticipant } from './messaging/orders-participant.ts';
+export { createUsersConsumer } from './messaging/users-consumer.ts';
+export { startOrdersService } from './start.ts';

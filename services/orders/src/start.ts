@@ -1,0 +1,68 @@
+import { ensureTopics, migrate } from '@conveyor/events';
+import { createLogger, createMetricsRegistry, type RunningService } from '@conveyor/http';
+import { DEFAULT_PARTITIONS, type TopicKey, topicBindings } from '@conveyor/schemas';
+import type { Kysely } from 'kysely';
+import { buildApp, sagaMetricsHooks } from './app.ts';
+import type { OrdersConfig } from './config.ts';
+import { ordersMigrations } from './db/migrations.ts';
+import { createDeps } from './deps.ts';
+import { createOrderSagaHost, createOrdersRelay } from './messaging/order-saga-host.ts';
+import { createOrdersParticipant } from './messaging/orders-participant.ts';
+import { createUsersConsumer } from './messaging/users-consumer.ts';
+
+/** Topics orders produces to or consumes from; their schemas are registered at start. */
+const ORDERS_TOPICS: TopicKey[] = [
+  'ordersEvents',
+  'ordersCommands',
+  'inventoryCommands',
+  'paymentsCommands',
+  'sagaReplies',
+  'usersEvents',
+];
+/** Only what orders itself sends through its outbox needs registering under its subjects here. */
+const ORDERS_PRODUCES: TopicKey[] = [
+  'ordersEvents',
+  'ordersCommands',
+  'inventoryCommands',
+  'paymentsCommands',
+  'sagaReplies',
+];
+
+/**
+ * Everything main.ts does short of listening: migrations, topics, schemas, the relay, the users
+ * consumer, the orders participant, the saga orchestrator (replies and sweeper) and the app.
+ */
+export async function startOrdersService(config: OrdersConfig): Promise<RunningService> {
+  const logger = createLogger('orders');
+  const deps = createDeps(config, logger);
+  await migrate(deps.db as Kysely<unknown>, ordersMigrations);
+  await ensureTopics(
+    deps.kafka,
+    ORDERS_TOPICS.map((key) => ({ topic: deps.topics[key], partitions: DEFAULT_PARTITIONS })),
+  );
+  await deps.codec.registerAll(topicBindings(ORDERS_PRODUCES, config.topicNamespace));
+
+  const metrics = createMetricsRegistry('orders');
+  const relay = createOrdersRelay(deps, config.databaseUrl);
+  const orchestrator = createOrderSagaHost(deps, {
+    stepTimeoutMs: config.sagaStepTimeoutMs,
+    metrics: sagaMetricsHooks(metrics),
+  });
+  const usersConsumer = createUsersConsumer(deps);
+  const participant = createOrdersParticipant(deps);
+  relay.start();
+  await usersConsumer.start();
+  await participant.start();
+  await orchestrator.run();
+  const app = await buildApp(deps, orchestrator, { logger, metrics, relay });
+  return {
+    app,
+    stop: [
+      () => orchestrator.stop(),
+      () => participant.stop(),
+      () => usersConsumer.stop(),
+      () => relay.stop(),
+      () => deps.db.destroy(),
+    ],
+  };
+}
