@@ -1,42 +1,93 @@
 /**
- * `npm start`: brings the infra up, then keeps running until Ctrl-C / SIGTERM, when it stops
- * whatever it started itself (infra that was already running is left running).
+ * `npm start`: brings the infra up, runs the four services and the gateway as separate processes,
+ * creates a demo user, and prints the URLs, a token for the demo user and a sample request. Runs
+ * until Ctrl-C / SIGTERM, then stops the services and whatever infra it started itself.
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { DevStack, SERVICE_NAMES } from '@conveyor/devstack';
 import { down, endpointEnv, isInfraError, loadInfraConfig, redact, up } from '@conveyor/infra-local';
+import pg from 'pg';
+
+const DEMO_EMAIL = 'demo@conveyor.dev';
 
 async function main(): Promise<void> {
   const config = loadInfraConfig();
   console.log('Starting Conveyor infra (Kafka, schema registry, Postgres)...');
   const began = Date.now();
   const infra = await up(config);
-  console.log(`\nInfra ready in ${((Date.now() - began) / 1000).toFixed(1)} s:`);
   for (const part of infra.parts) {
-    console.log(
-      `  ${part.name.padEnd(16)} ${redact(part.address)}  (${part.mode}${part.started ? ', started now' : ''})`,
-    );
+    console.log(`  ${part.name.padEnd(16)} ${redact(part.address)}  (${part.mode}${part.started ? ', started now' : ''})`);
   }
-  console.log('\nEnvironment for your own processes:');
-  for (const [key, value] of Object.entries(endpointEnv(infra.endpoints)))
-    console.log(`  export ${key}=${value}`);
-  console.log('\nPress Ctrl-C to stop.');
 
+  let stack: DevStack | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(
-      `\n${signal}: stopping ${infra.startedNow.length ? infra.startedNow.join(', ') : 'nothing (all was already running)'}`,
-    );
+    console.log(`\n${signal}: stopping the services${infra.startedNow.length ? ` and ${infra.startedNow.join(', ')}` : ''}...`);
+    await stack?.stop();
     await down(config, infra.startedNow);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGHUP', () => void stop('SIGHUP'));
+
+  const logDir = join(config.cacheDir, 'logs', 'services');
+  console.log(`\nStarting users, inventory, payments, orders and the gateway (logs in ${logDir})...`);
+  stack = new DevStack({ rootDir: config.rootDir, infra: infra.endpoints, logDir });
+  try {
+    await stack.start();
+  } catch (error) {
+    await down(config, infra.startedNow);
+    throw error;
+  }
+  const userId = await demoUser(stack);
+  const token = execFileSync(process.execPath, ['--import', 'tsx', 'gateway/src/token-cli.ts', '--sub', userId, '--roles', 'user,admin', '--ttl', '12h'], {
+    cwd: config.rootDir,
+    encoding: 'utf8',
+  }).trim();
+  const products = (await (await fetch(`${stack.url('gateway')}/api/products?limit=2`)).json()) as { items: { id: string; name: string }[] };
+  const product = products.items[0];
+
+  console.log(`\nConveyor is up in ${((Date.now() - began) / 1000).toFixed(1)} s.\n`);
+  console.log(`  gateway    ${stack.url('gateway')}   (/api/users, /api/orders, /api/products, /admin/sagas)`);
+  for (const service of SERVICE_NAMES) console.log(`  ${service.padEnd(10)} ${stack.url(service)}   (docs: ${stack.url(service)}/docs)`);
+  console.log('\nEnvironment of the infra:');
+  for (const [key, value] of Object.entries(endpointEnv(infra.endpoints))) console.log(`  export ${key}=${value}`);
+  console.log(`\nDemo user ${DEMO_EMAIL} (${userId}); its token (roles user, admin; 12 h):\n\n  export TOKEN=${token}\n`);
+  console.log('Place an order, then follow it:\n');
+  console.log(
+    `  curl -s -X POST ${stack.url('gateway')}/api/orders -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\\n` +
+      `    -d '${JSON.stringify({ userId, items: [{ productId: product?.id, quantity: 1 }], shippingAddress: { street: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' } })}'`,
+  );
+  console.log(`  curl -s ${stack.url('gateway')}/api/orders/<orderId> -H "Authorization: Bearer $TOKEN"`);
+  console.log(`  curl -s ${stack.url('gateway')}/admin/sagas -H "Authorization: Bearer $TOKEN"`);
+  console.log('\nPress Ctrl-C to stop.');
   setInterval(() => undefined, 1 << 30);
 }
 
+/** The demo user: created on the first start, found by its email on later ones. */
+async function demoUser(stack: DevStack): Promise<string> {
+  const response = await fetch(`${stack.url('users')}/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: DEMO_EMAIL, profile: { firstName: 'Demo', lastName: 'User' }, preferences: { language: 'en' } }),
+  });
+  if (response.status === 201) return ((await response.json()) as { id: string }).id;
+  const client = new pg.Client({ connectionString: stack.databaseUrl('users') });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [DEMO_EMAIL]);
+    if (!rows[0]) throw new Error(`could not create the demo user: HTTP ${response.status} ${await response.text()}`);
+    return rows[0].id;
+  } finally {
+    await client.end();
+  }
+}
+
 main().catch((error: unknown) => {
-  console.error(isInfraError(error) ? `npm start failed:\n${error.message}` : error);
+  console.error(isInfraError(error) ? `npm start failed:\n${error.message}` : `npm start failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -1,0 +1,63 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DevStack, type DevStackOptions } from '@conveyor/devstack';
+import { loadInfraConfig } from '@conveyor/infra-local';
+import { uniqueName } from '@conveyor/infra-local/testing';
+import { inject } from 'vitest';
+
+/** A whole stack on free ports, fresh databases and a fresh topic namespace. */
+export async function startE2eStack(env: DevStackOptions['env'] = {}): Promise<DevStack & { logDir: string; teardown(): Promise<void> }> {
+  const name = uniqueName('e2e').toLowerCase();
+  const logDir = mkdtempSync(join(tmpdir(), 'conveyor-e2e-'));
+  const stack = new DevStack({
+    rootDir: loadInfraConfig().rootDir,
+    infra: inject('infra'),
+    databasePrefix: name,
+    topicNamespace: name,
+    ports: 'free',
+    logDir,
+    env: { orders: { ORDERS_SAGA_STEP_TIMEOUT_MS: '5000', ...env.orders }, ...env },
+  });
+  await stack.start();
+  return Object.assign(stack, {
+    logDir,
+    async teardown() {
+      await stack.stop();
+      await stack.dropDatabases();
+    },
+  });
+}
+
+/** Polls until the check returns a value (not undefined/false) or times out with the description. */
+export async function eventually<T>(description: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${description}${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+/** JSON over real HTTP. */
+export async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: response.status, headers: response.headers, json: json as Record<string, any> };
+}
