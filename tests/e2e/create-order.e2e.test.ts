@@ -52,7 +52,7 @@ describe('placing orders across users, orders, inventory and payments', () => {
   it('completes an order for products in stock: stock decreased, one charge, and the order in the user list', async () => {
     const userId = await newUser('buyer@example.com');
     const [first, second] = products.filter((p) => p.available >= 10);
-    const before = [await stockOf(first!.id), await stockOf(second!.id)];
+    const before = [await stockOf(first!.id), await stockOf(second!.id)] as const;
 
     const { orderId, sagaId } = await placeOrder({
       userId,
@@ -65,7 +65,7 @@ describe('placing orders across users, orders, inventory and payments', () => {
 
     expect(order).toMatchObject({ status: 'confirmed', saga: { id: sagaId, status: 'completed', currentStep: null } });
     expect(order.totalCents).toBe(2 * first!.priceCents + second!.priceCents);
-    const after = [await stockOf(first!.id), await stockOf(second!.id)];
+    const after = [await stockOf(first!.id), await stockOf(second!.id)] as const;
     expect(after[0].available).toBe(before[0].available - 2);
     expect(after[1].available).toBe(before[1].available - 1);
     await eventually('the reservation to become a sale', async () => ((await stockOf(first!.id)).sold === before[0].sold + 2 ? true : undefined));
