@@ -1,0 +1,32 @@
+import { createServiceApp } from '@conveyor/http';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Deps } from './deps.ts';
+import { productsRoutes } from './http/products.routes.ts';
+
+export interface BuildAppOptions {
+  /** Request logs (pino); none when absent, as in tests. */
+  logger?: FastifyBaseLogger;
+}
+
+/**
+ * The inventory HTTP app: the shared service kit (problem+json, correlation id, /health, /ready,
+ * /metrics, /docs) and the catalogue routes. It never listens: main.ts does, tests inject.
+ */
+export async function buildApp(
+  deps: Pick<Deps, 'db' | 'metrics' | 'readiness'>,
+  options: BuildAppOptions = {},
+) {
+  const app = await createServiceApp({
+    name: 'inventory',
+    logger: options.logger ?? false,
+    readiness: deps.readiness,
+    metrics: deps.metrics,
+  });
+  // The kit's correlation hook gives request.log a correlationId child, but Fastify bound reply.log
+  // (which writes "request completed" and "request errored") before hooks ran: bind it again.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.log = request.log;
+  });
+  await app.register(productsRoutes, { db: deps.db });
+  return app;
+}

@@ -1,0 +1,118 @@
+import { causedBy, type IncomingMessage } from '@conveyor/events';
+import type { Transaction } from 'kysely';
+import type { InventoryDatabase } from '../db/tables.ts';
+import type { Deps } from '../deps.ts';
+import {
+  decide,
+  evolve,
+  type ReservationCommand,
+  type ReservationEvent,
+  type ReservationSummary,
+  reservationStreamId,
+  type StockLine,
+  summaryOf,
+} from '../domain/reservation.ts';
+import { applyToTables, loadReservation, lockStock, toMessage } from './reservation-writes.ts';
+
+type Trx = Transaction<InventoryDatabase>;
+type CommandDeps = Pick<Deps, 'store' | 'clock' | 'newId' | 'topics'>;
+/** The message that asked for the change: its ids travel on to the events and messages it causes. */
+export type Cause = Pick<IncomingMessage, 'messageId' | 'correlationId' | 'traceparent'>;
+
+/**
+ * Holds stock for every line of an order, or for none: refusals (unknown product, not enough
+ * stock) throw before anything is written. An order already held answers its reservation again.
+ */
+export async function reserveStock(
+  deps: CommandDeps,
+  trx: Trx,
+  request: { orderId: string; items: readonly StockLine[]; cause: Cause },
+): Promise<ReservationSummary> {
+  // Product ids are UUIDs; their canonical (Postgres) spelling is lower case.
+  const items = request.items.map((item) => ({ ...item, productId: item.productId.toLowerCase() }));
+  const stock = await lockStock(
+    trx,
+    items.map((item) => item.productId),
+  );
+  const { state, version } = await loadReservation(deps.store, trx, request.orderId);
+  const command: ReservationCommand = {
+    type: 'ReserveStock',
+    data: { orderId: request.orderId, items, stock },
+    metadata: { now: deps.clock() },
+  };
+  const events = decide(command, state);
+  await commit(deps, trx, request.orderId, version, events, request.cause);
+  const summary = summaryOf(events.reduce(evolve, state));
+  if (!summary) throw new Error(`reservation of order ${request.orderId} is ${state.status} after reserve`);
+  return summary;
+}
+
+/** Gives back what the order holds (or, once sold, had bought); a no-op when nothing is held. */
+export async function releaseStock(
+  deps: CommandDeps,
+  trx: Trx,
+  request: { orderId: string; cause: Cause },
+): Promise<{ released: boolean }> {
+  const events = await runOnHeldLines(deps, trx, request, 'ReleaseStock');
+  return { released: events.length > 0 };
+}
+
+/** Turns the order's held stock into sold stock (its order was confirmed); idempotent. */
+export async function sellStock(
+  deps: CommandDeps,
+  trx: Trx,
+  request: { orderId: string; cause: Cause },
+): Promise<{ sold: boolean }> {
+  const events = await runOnHeldLines(deps, trx, request, 'SellStock');
+  return { sold: events.length > 0 };
+}
+
+/**
+ * Release and sell touch the lines the reservation already holds: lock those stock rows (in the
+ * order reserve takes them, so no deadlock), then decide on the reservation as it is under the
+ * lock. Lines never change after a reserve, so the first read names the right rows.
+ */
+async function runOnHeldLines(
+  deps: CommandDeps,
+  trx: Trx,
+  request: { orderId: string; cause: Cause },
+  type: 'ReleaseStock' | 'SellStock',
+): Promise<ReservationEvent[]> {
+  let { state, version } = await loadReservation(deps.store, trx, request.orderId);
+  if (state.status !== 'none') {
+    await lockStock(
+      trx,
+      state.lines.map((line) => line.productId),
+    );
+    ({ state, version } = await loadReservation(deps.store, trx, request.orderId));
+  }
+  const events = decide({ type, data: { orderId: request.orderId }, metadata: { now: deps.clock() } }, state);
+  await commit(deps, trx, request.orderId, version, events, request.cause);
+  return events;
+}
+
+async function commit(
+  deps: CommandDeps,
+  trx: Trx,
+  orderId: string,
+  version: number,
+  events: readonly ReservationEvent[],
+  cause: Cause,
+): Promise<void> {
+  if (events.length === 0) return;
+  const metadata = { correlationId: cause.correlationId, causationId: cause.messageId };
+  await deps.store.append(
+    {
+      streamId: reservationStreamId(orderId),
+      expectedVersion: version,
+      events: events.map((event) => ({ ...event, metadata })),
+      messages: events.map((event) => ({
+        ...toMessage(deps.topics.inventoryEvents, event),
+        messageId: deps.newId(),
+        ...causedBy(cause),
+      })),
+    },
+    trx,
+  );
+  for (const event of events) await applyToTables(trx, event);
+}

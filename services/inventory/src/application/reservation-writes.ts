@@ -1,0 +1,169 @@
+import type { EventStore, OutgoingMessage, StoredEvent } from '@conveyor/events';
+import type { StockReleased, StockReserved, StockSold } from '@conveyor/schemas';
+import { sql, type Transaction } from 'kysely';
+import type { InventoryDatabase } from '../db/tables.ts';
+import {
+  evolve,
+  initialState,
+  type ProductStock,
+  type ReservationEvent,
+  type ReservationState,
+  reservationStreamId,
+} from '../domain/reservation.ts';
+
+type Trx = Transaction<InventoryDatabase>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Locks the stock rows of these products and reads them with their prices. Rows are locked in
+ * product-id order, so two orders sharing products always queue in the same order and never
+ * deadlock. Ids that are not UUIDs name no product: they are left out, not sent to Postgres.
+ */
+export async function lockStock(trx: Trx, productIds: readonly string[]): Promise<ProductStock[]> {
+  const ids = [...new Set(productIds.filter((id) => UUID.test(id)))];
+  if (ids.length === 0) return [];
+  const rows = await trx
+    .selectFrom('stock')
+    .innerJoin('products', 'products.id', 'stock.product_id')
+    .select([
+      'stock.product_id',
+      'products.name',
+      'products.price_cents',
+      'products.currency',
+      'stock.available',
+    ])
+    .where('stock.product_id', 'in', ids)
+    .orderBy('stock.product_id')
+    .forUpdate('stock')
+    .execute();
+  return rows.map((row) => ({
+    productId: row.product_id,
+    name: row.name,
+    priceCents: Number(row.price_cents),
+    currency: row.currency,
+    available: row.available,
+  }));
+}
+
+/** The reservation's state and the version to append at. */
+export async function loadReservation(
+  store: EventStore,
+  trx: Trx,
+  orderId: string,
+): Promise<{ state: ReservationState; version: number }> {
+  return store.aggregateStream<ReservationState, StoredEvent & ReservationEvent, InventoryDatabase>(
+    reservationStreamId(orderId),
+    { initialState, evolve },
+    trx,
+  );
+}
+
+/** Applies one event to the stock and reservations tables (the state the service queries). */
+export async function applyToTables(trx: Trx, event: ReservationEvent): Promise<void> {
+  switch (event.type) {
+    case 'StockReserved': {
+      const { orderId, lines } = event.data;
+      for (const line of lines) {
+        await trx
+          .updateTable('stock')
+          .set((eb) => ({
+            available: eb('available', '-', line.quantity),
+            reserved: eb('reserved', '+', line.quantity),
+            updated_at: sql`now()`,
+          }))
+          .where('product_id', '=', line.productId)
+          .execute();
+      }
+      await trx
+        .insertInto('reservations')
+        .values(
+          lines.map((line) => ({
+            order_id: orderId,
+            product_id: line.productId,
+            quantity: line.quantity,
+            unit_price_cents: line.unitPriceCents,
+            status: 'held' as const,
+          })),
+        )
+        .execute();
+      return;
+    }
+    case 'StockReleased': {
+      const from = event.data.from === 'held' ? 'reserved' : 'sold';
+      for (const line of event.data.lines) {
+        await trx
+          .updateTable('stock')
+          .set((eb) => ({
+            available: eb('available', '+', line.quantity),
+            [from]: eb(from, '-', line.quantity),
+            updated_at: sql`now()`,
+          }))
+          .where('product_id', '=', line.productId)
+          .execute();
+      }
+      await setStatus(trx, event.data.orderId, 'released');
+      return;
+    }
+    case 'StockSold': {
+      for (const line of event.data.lines) {
+        await trx
+          .updateTable('stock')
+          .set((eb) => ({
+            reserved: eb('reserved', '-', line.quantity),
+            sold: eb('sold', '+', line.quantity),
+            updated_at: sql`now()`,
+          }))
+          .where('product_id', '=', line.productId)
+          .execute();
+      }
+      await setStatus(trx, event.data.orderId, 'sold');
+      return;
+    }
+    default: {
+      const unexpected: never = event;
+      throw new Error(`unexpected event ${JSON.stringify(unexpected)}`);
+    }
+  }
+}
+
+async function setStatus(trx: Trx, orderId: string, status: 'released' | 'sold') {
+  await trx
+    .updateTable('reservations')
+    .set({ status, updated_at: sql`now()` })
+    .where('order_id', '=', orderId)
+    .execute();
+}
+
+/** The integration message of a reservation event: what other services learn (key: the order id). */
+export function toMessage(topic: string, event: ReservationEvent): OutgoingMessage {
+  const { orderId } = event.data;
+  const items = event.data.lines.map(({ productId, quantity }) => ({ productId, quantity }));
+  switch (event.type) {
+    case 'StockReserved':
+      return {
+        topic,
+        key: orderId,
+        type: 'inventory.stock-reserved',
+        data: { orderId, items, reservedAt: event.data.reservedAt } satisfies StockReserved,
+      };
+    case 'StockReleased':
+      return {
+        topic,
+        key: orderId,
+        type: 'inventory.stock-released',
+        data: { orderId, items, releasedAt: event.data.releasedAt } satisfies StockReleased,
+      };
+    case 'StockSold':
+      return {
+        topic,
+        key: orderId,
+        type: 'inventory.stock-sold',
+        data: { orderId, items, soldAt: event.data.soldAt } satisfies StockSold,
+      };
+    default: {
+      const unexpected: never = event;
+      throw new Error(`unexpected event ${JSON.stringify(unexpected)}`);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Kysely } from 'kysely';
+import { getProduct, getStock, listProducts } from '../application/catalog-queries.ts';
+import type { InventoryDatabase } from '../db/tables.ts';
+import { productNotFound } from '../domain/errors.ts';
+import {
+  NoQuery,
+  PRODUCT_PAGE_LIMITS,
+  Problem,
+  Product,
+  ProductIdParams,
+  ProductListQuery,
+  ProductPage,
+  Stock,
+} from './products.schemas.ts';
+import { strictQueryValidatorCompiler } from './strict-query-validator.ts';
+
+export interface ProductsRoutesOptions {
+  db: Kysely<InventoryDatabase>;
+}
+
+/** The public catalogue, and each product's stock counts for operators and tests. */
+export const productsRoutes: FastifyPluginAsyncTypebox<ProductsRoutesOptions> = async (app, { db }) => {
+  app.setValidatorCompiler(strictQueryValidatorCompiler);
+  const tags = ['products'];
+
+  app.get(
+    '/products',
+    {
+      schema: {
+        tags,
+        summary: 'List the catalogue, a page at a time (by name)',
+        querystring: ProductListQuery,
+        response: { 200: ProductPage, 400: Problem },
+      },
+    },
+    (request) =>
+      listProducts(db, request.query.page ?? 1, request.query.limit ?? PRODUCT_PAGE_LIMITS.defaultLimit),
+  );
+
+  app.get(
+    '/products/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One product with its available units',
+        params: ProductIdParams,
+        querystring: NoQuery,
+        response: { 200: Product, 400: Problem, 404: Problem },
+      },
+    },
+    async (request) => {
+      const product = await getProduct(db, request.params.id);
+      if (!product) throw productNotFound(request.params.id);
+      return product;
+    },
+  );
+
+  app.get(
+    '/products/:id/stock',
+    {
+      schema: {
+        tags,
+        summary: "A product's units: available, reserved for running orders, sold",
+        params: ProductIdParams,
+        querystring: NoQuery,
+        response: { 200: Stock, 400: Problem, 404: Problem },
+      },
+    },
+    async (request) => {
+      const stock = await getStock(db, request.params.id);
+      if (!stock) throw productNotFound(request.params.id);
+      return stock;
+    },
+  );
+};

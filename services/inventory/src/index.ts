@@ -1,0 +1,14 @@
+export { type BuildAppOptions, buildApp } from './app.ts';
+export type { ProductPageView, ProductView, StockView } from './application/catalog-queries.ts';
+export {
+  type StockBalance,
+  type StockConservation,
+  stockConservation,
+} from './application/stock-conservation.ts';
+export { DEFAULT_PORT, type InventoryConfig, loadConfig } from './config.ts';
+export { inventoryMigrations, migrations } from './db/migrations.ts';
+export { SEED_PRODUCTS, type SeedProduct } from './db/seed-products.ts';
+export type { InventoryDatabase } from './db/tables.ts';
+export { createDeps, type Deps, type DepsOverrides } from './deps.ts';
+export { type InventoryErrorCode, InventoryErrorCodes } from './domain/errors.ts';
+export { INVENTORY_TOPICS, type InventoryService, startInventoryService } from './service.ts';

@@ -1,0 +1,43 @@
+import { createServiceApp } from '@conveyor/http';
+import type { FastifyBaseLogger } from 'fastify';
+import { sql } from 'kysely';
+import type { Deps } from './deps.ts';
+import { paymentsRoutes } from './http/payments.routes.ts';
+
+export interface BuildAppOptions {
+  /** The request logger (pino); `false` keeps tests quiet. @default false */
+  logger?: FastifyBaseLogger | false;
+}
+
+/** The payments HTTP app (routes, /health, /ready, /metrics, /docs). Never listens. */
+export async function buildApp(deps: Deps, options: BuildAppOptions = {}) {
+  const app = await createServiceApp({
+    name: 'payments',
+    logger: options.logger ?? false,
+    metrics: deps.metrics,
+    readiness: {
+      database: () => sql`SELECT 1`.execute(deps.db),
+      kafka: () => kafkaMetadata(deps),
+    },
+  });
+  // The kit gives request.log the correlation id, but Fastify's "request completed" line is
+  // written through reply.log, made before that hook ran: hand it the same child logger.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.log = request.log;
+  });
+  await app.register(paymentsRoutes, { db: deps.db });
+  return app;
+}
+
+/** A metadata request: the brokers answer, not just accept a connection. */
+async function kafkaMetadata(deps: Deps): Promise<void> {
+  // No retries: /ready has its own timeout, and a retrying admin would outlive it.
+  const admin = deps.kafka.admin({ retry: { retries: 0 } });
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    if (cluster.brokers.length === 0) throw new Error('the cluster lists no brokers');
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

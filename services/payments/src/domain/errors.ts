@@ -1,0 +1,42 @@
+import { ConveyorError } from '@conveyor/events';
+
+/** The payments catalogue: stable codes and their HTTP statuses. */
+export const PaymentsErrorCodes = {
+  PAYMENTS_NOT_FOUND: 404,
+  PAYMENTS_INVALID_CHARGE: 400,
+  PAYMENTS_ALREADY_REFUNDED: 409,
+} as const;
+
+export type PaymentsErrorCode = keyof typeof PaymentsErrorCodes;
+
+const error = (code: PaymentsErrorCode, message: string, details: Record<string, unknown> = {}) =>
+  new ConveyorError(code, PaymentsErrorCodes[code], message, details);
+
+export const paymentNotFound = (paymentId: string) =>
+  error('PAYMENTS_NOT_FOUND', `payment ${paymentId} does not exist`, { paymentId });
+
+/** A charge command the service cannot even try (a malformed id): refused, nothing written. */
+export const invalidCharge = (field: string, problem: string) =>
+  error('PAYMENTS_INVALID_CHARGE', `${field} ${problem}`, { field });
+
+/** The order's charge was refunded (the saga compensated it): charging it again would bill twice. */
+export const paymentAlreadyRefunded = (orderId: string, paymentId: string) =>
+  error('PAYMENTS_ALREADY_REFUNDED', `the payment ${paymentId} of order ${orderId} was refunded`, {
+    orderId,
+    paymentId,
+  });
+
+const REFUSALS: ReadonlySet<string> = new Set<PaymentsErrorCode>([
+  'PAYMENTS_INVALID_CHARGE',
+  'PAYMENTS_ALREADY_REFUNDED',
+]);
+
+/**
+ * The decider's refusals, which a saga participant answers with a failure reply. Recognised by
+ * code, not class: a monorepo can load two copies of @conveyor/events.
+ */
+export function isPaymentsRefusal(value: unknown): value is ConveyorError {
+  if (typeof value !== 'object' || value === null) return false;
+  const code = (value as { code?: unknown }).code;
+  return typeof code === 'string' && REFUSALS.has(code);
+}

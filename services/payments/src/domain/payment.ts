@@ -1,0 +1,132 @@
+import type { Decider } from '@conveyor/events';
+import { invalidCharge, paymentAlreadyRefunded } from './errors.ts';
+import type { ChargeRequest, PaymentProvider } from './fake-provider.ts';
+
+export type PaymentCommand =
+  | { type: 'ChargePayment'; data: ChargeRequest; metadata: { paymentId: string; now: string } }
+  | { type: 'RefundPayment'; data: { orderId: string }; metadata: { now: string } };
+
+export interface PaymentChargedData {
+  paymentId: string;
+  orderId: string;
+  userId: string;
+  amountCents: number;
+  currency: string;
+  providerRef: string;
+  chargedAt: string;
+}
+
+export type PaymentEvent =
+  | { type: 'PaymentCharged'; data: PaymentChargedData }
+  | {
+      type: 'PaymentDeclined';
+      data: {
+        orderId: string;
+        userId: string;
+        amountCents: number;
+        currency: string;
+        reason: string;
+        declinedAt: string;
+      };
+    }
+  | {
+      type: 'PaymentRefunded';
+      data: { paymentId: string; orderId: string; amountCents: number; refundedAt: string };
+    };
+
+export type PaymentStatus = 'charged' | 'refunded';
+
+/** `none` until a charge is approved; declines leave it there, so another card may still pay. */
+export type PaymentState =
+  | { status: 'none' }
+  | ({ status: PaymentStatus } & Omit<PaymentChargedData, 'chargedAt'>);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The rules of one order's payment: charged at most once (a repeated charge answers with the
+ * first payment), declined without effect, refunded at most once and only after a charge.
+ */
+export function paymentDecider(
+  provider: PaymentProvider,
+): Decider<PaymentCommand, PaymentEvent, PaymentState> {
+  return {
+    initialState: () => ({ status: 'none' }),
+
+    decide(command, state) {
+      switch (command.type) {
+        case 'ChargePayment': {
+          const { data, metadata } = command;
+          if (!UUID.test(data.orderId)) throw invalidCharge('orderId', 'must be a UUID');
+          if (!UUID.test(data.userId)) throw invalidCharge('userId', 'must be a UUID');
+          if (state.status === 'charged') return [];
+          if (state.status === 'refunded') throw paymentAlreadyRefunded(state.orderId, state.paymentId);
+          const decision = provider.authorize(data);
+          if (!decision.approved) {
+            const { orderId, userId, amountCents, currency } = data;
+            return [
+              {
+                type: 'PaymentDeclined',
+                data: {
+                  orderId,
+                  userId,
+                  amountCents,
+                  currency,
+                  reason: decision.reason,
+                  declinedAt: metadata.now,
+                },
+              },
+            ];
+          }
+          return [
+            {
+              type: 'PaymentCharged',
+              data: {
+                paymentId: metadata.paymentId,
+                orderId: data.orderId,
+                userId: data.userId,
+                amountCents: data.amountCents,
+                currency: data.currency,
+                providerRef: decision.providerRef,
+                chargedAt: metadata.now,
+              },
+            },
+          ];
+        }
+        case 'RefundPayment': {
+          if (state.status !== 'charged') return [];
+          const { paymentId, orderId, amountCents } = state;
+          return [
+            {
+              type: 'PaymentRefunded',
+              data: { paymentId, orderId, amountCents, refundedAt: command.metadata.now },
+            },
+          ];
+        }
+        default: {
+          const never: never = command;
+          throw new Error(`unknown command ${JSON.stringify(never)}`);
+        }
+      }
+    },
+
+    evolve(state, event) {
+      switch (event.type) {
+        case 'PaymentCharged': {
+          const { chargedAt: _, ...payment } = event.data;
+          return { status: 'charged', ...payment };
+        }
+        case 'PaymentDeclined':
+          return state;
+        case 'PaymentRefunded':
+          return state.status === 'none' ? state : { ...state, status: 'refunded' };
+        default: {
+          const never: never = event;
+          throw new Error(`unknown event ${JSON.stringify(never)}`);
+        }
+      }
+    },
+  };
+}
+
+export const paymentStreamId = (orderId: string) => `payment-${orderId}`;

@@ -1,0 +1,58 @@
+import { type ConsumerRunner, causedBy } from '@conveyor/events';
+import { type CommandHandler, createSagaParticipant, type ParticipantResult } from '@conveyor/saga';
+import type { ChargePayment, RefundPayment } from '@conveyor/schemas';
+import { chargePayment, refundPayment } from '../application/payment-commands.ts';
+import type { PaymentsDatabase } from '../db/tables.ts';
+import type { Deps } from '../deps.ts';
+import { isPaymentsRefusal } from '../domain/errors.ts';
+
+/** Inbox scope and consumer group of the participant. */
+export const PAYMENTS_PARTICIPANT = 'payments-participant';
+
+/**
+ * The payments side of the create-order saga: `payments.charge` answers `{ paymentId }` or a
+ * failure with the reason (a decline, a malformed command, a refunded order);
+ * `payments.refund` (its compensation) always succeeds, as a no-op when nothing was charged.
+ * Commands are deduped by id (the inbox) and charges by order as well (the decider).
+ */
+export function createPaymentsParticipant(deps: Deps): ConsumerRunner<PaymentsDatabase> {
+  const charge: CommandHandler<PaymentsDatabase> = async (command, trx) =>
+    refusalsAsFailures(async () => {
+      const result = await chargePayment(deps, command.data as ChargePayment, causedBy(command), trx);
+      // A decline is a failure of the step, recorded (payments.declined) in this same transaction.
+      return result.outcome === 'charged'
+        ? { outcome: 'success', data: { paymentId: result.paymentId } }
+        : { outcome: 'failure', reason: result.reason };
+    });
+
+  const refund: CommandHandler<PaymentsDatabase> = async (command, trx) => {
+    const { orderId } = command.data as RefundPayment;
+    const result = await refundPayment(deps, orderId, causedBy(command), trx);
+    return { outcome: 'success', data: result };
+  };
+
+  return createSagaParticipant<PaymentsDatabase>({
+    kafka: deps.kafka,
+    db: deps.db,
+    codec: deps.codec,
+    name: PAYMENTS_PARTICIPANT,
+    commandsTopic: deps.topics.paymentsCommands,
+    repliesTopic: deps.topics.sagaReplies,
+    handlers: { 'payments.charge': charge, 'payments.refund': refund },
+    logger: deps.logger,
+  });
+}
+
+/**
+ * The decider refuses before anything is written, so its typed refusals can be answered as a
+ * failure in the same transaction. Anything else (the database, a bug) is thrown: the runner
+ * retries it and then dead-letters the command.
+ */
+async function refusalsAsFailures(run: () => Promise<ParticipantResult>): Promise<ParticipantResult> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isPaymentsRefusal(error)) return { outcome: 'failure', reason: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,167 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createTestDatabase, type TestDatabase, uniqueName } from '@conveyor/infra-local/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDeps, type Deps } from '../src/deps.ts';
+import {
+  chargeData,
+  eventually,
+  quietLogger,
+  repoRoot,
+  sagaCommand,
+  testConfig,
+} from './support/payments-world.ts';
+
+const MAIN = 'services/payments/src/main.ts';
+
+interface Child {
+  process: ChildProcess;
+  output: () => string;
+  /** stdout lines that are JSON (the pino logs). */
+  logs: () => Record<string, unknown>[];
+  exited: Promise<number | null>;
+}
+
+function startMain(env: NodeJS.ProcessEnv): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk;
+  });
+  const logs = () =>
+    stdout.split('\n').flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  return {
+    process: child,
+    output: () => `${stdout}${stderr}`,
+    logs,
+    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** main.ts as its own process, the way an e2e harness or `npm start` runs it. */
+describe('payments main', () => {
+  const infra = inject('infra');
+  let database: TestDatabase;
+  let child: Child | undefined;
+  let client: Deps;
+  beforeAll(async () => {
+    database = await createTestDatabase(infra.databaseUrl, 'payments_main');
+  });
+  afterAll(async () => {
+    if (child?.process.exitCode === null) child.process.kill('SIGKILL');
+    await client?.db.destroy();
+    await database?.drop();
+  });
+
+  it('serves, charges from Kafka, and on SIGTERM drains and exits 0', async () => {
+    const port = await freePort();
+    const namespace = uniqueName('paymain');
+    child = startMain({
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+      CONVEYOR_TOPIC_NAMESPACE: namespace,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      PAYMENTS_USER_LIMIT_CENTS: '5000',
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const running = child;
+    await eventually(
+      'GET /ready to answer 200',
+      async () => {
+        if (running.process.exitCode !== null) throw new Error(`exited: ${running.output()}`);
+        return (await fetch(`${base}/ready`)).status === 200;
+      },
+      25_000,
+      100,
+    );
+
+    const empty = await fetch(`${base}/payments`, { headers: { 'x-correlation-id': 'main-test-1' } });
+    expect(empty.status).toBe(200);
+    expect(await empty.json()).toEqual({ items: [], page: 1, limit: 20, total: 0 });
+
+    // A command over Kafka reaches the process's participant; the charge shows over HTTP.
+    client = createDeps(testConfig(infra, database.url, { topicNamespace: namespace }), {
+      logger: quietLogger(),
+    });
+    const approved = chargeData({ amountCents: 5_000 });
+    const overLimit = chargeData({ amountCents: 5_001 });
+    const producer = client.kafka.producer({ idempotent: true });
+    await producer.connect();
+    await producer.send({
+      topic: client.topics.paymentsCommands,
+      acks: -1,
+      messages: [
+        await sagaCommand(client, 'payments.charge', approved),
+        await sagaCommand(client, 'payments.charge', overLimit),
+      ],
+    });
+    await producer.disconnect();
+    const listed = await eventually('the charge to be listed', async () => {
+      const body = (await (await fetch(`${base}/payments?orderId=${approved.orderId}`)).json()) as {
+        items: { status: string; amountCents: number }[];
+      };
+      return body.items.length === 1 ? body.items : undefined;
+    });
+    expect(listed[0]).toMatchObject({ status: 'charged', amountCents: 5_000 });
+    await eventually('the over-limit charge to be declined', async () =>
+      (await fetch(`${base}/metrics`).then((r) => r.text())).includes(
+        'payments_declined_total{service="payments"} 1',
+      ),
+    );
+
+    running.process.kill('SIGTERM');
+    expect(await running.exited, running.output()).toBe(0);
+    const logs = running.logs();
+    expect(
+      logs.find((l) => l.correlationId === 'main-test-1' && l.msg === 'request completed'),
+    ).toBeDefined();
+    // The participant's lines carry the saga's correlation id too.
+    expect(logs.find((l) => l.msg === 'payment charged' && l.orderId === approved.orderId)).toMatchObject({
+      correlationId: expect.stringMatching(/^corr-/),
+    });
+    expect(logs.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['listening', 'shutting down', 'consumer stopped', 'stopped']),
+    );
+    expect(logs.every((l) => l.service === 'payments')).toBe(true);
+  }, 45_000);
+
+  it('refuses a bad PAYMENTS_USER_LIMIT_CENTS with exit 1 and one line naming it', async () => {
+    const bad = startMain({
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+      PAYMENTS_USER_LIMIT_CENTS: 'abc',
+    });
+    expect(await bad.exited).toBe(1);
+    const lines = bad.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('PAYMENTS_USER_LIMIT_CENTS');
+    expect(lines[0]).toContain('"abc"');
+  });
+});

@@ -1,0 +1,45 @@
+import { createMetricsRegistry, createServiceApp } from '@conveyor/http';
+import type { FastifyBaseLogger } from 'fastify';
+import { sql } from 'kysely';
+import type { UsersDeps } from './deps.ts';
+import { closeKeepAliveOnClose } from './http/close-keep-alive.ts';
+import { usersRoutes } from './http/users.routes.ts';
+import { kafkaReadiness } from './messaging/kafka-readiness.ts';
+import { type OutboxBacklogSource, registerOutboxMetrics } from './messaging/outbox-metrics.ts';
+
+export interface BuildAppOptions {
+  /** A pino logger; `false` in tests. @default false */
+  logger?: FastifyBaseLogger | false;
+  /** Shows the outbox backlog on /metrics (the running relay). @default none */
+  outbox?: OutboxBacklogSource;
+}
+
+/**
+ * The users HTTP app: the routes on @conveyor/http's service app (problem+json, correlation ids,
+ * /health, /ready checking Postgres and Kafka, /metrics, /docs). Never listens.
+ */
+export async function buildApp(deps: UsersDeps, options: BuildAppOptions = {}) {
+  const metrics = createMetricsRegistry('users');
+  const kafka = kafkaReadiness(deps.kafka);
+  const app = await createServiceApp({
+    name: 'users',
+    logger: options.logger ?? false,
+    metrics,
+    readiness: {
+      database: () => sql`select 1`.execute(deps.db),
+      kafka: kafka.check,
+    },
+  });
+  // @conveyor/http gives request.log the correlation id in its onRequest hook, but Fastify writes
+  // "request completed" with reply.log, bound before that hook ran; this hook runs after it.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.log = request.log;
+  });
+  closeKeepAliveOnClose(app);
+  app.addHook('onClose', kafka.close);
+  if (options.outbox) registerOutboxMetrics(metrics, options.outbox);
+  await app.register(usersRoutes, { deps });
+  return app;
+}
+
+export type UsersApp = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,54 @@
+import { ensureTopics, type Logger, migrate, OutboxRelay, silentLogger } from '@conveyor/events';
+import type { RunningService } from '@conveyor/http';
+import { DEFAULT_PARTITIONS, topicBindings } from '@conveyor/schemas';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import { buildApp, type UsersApp } from './app.ts';
+import type { UsersConfig } from './config.ts';
+import { migrations } from './db/migrations.ts';
+import { createDeps, type UsersDeps } from './deps.ts';
+
+export interface StartUsersServiceOptions {
+  /** The service logger (pino), also given to Fastify. @default none */
+  logger?: Logger & FastifyBaseLogger;
+}
+
+export interface UsersService extends RunningService {
+  app: UsersApp;
+  deps: UsersDeps;
+  relay: OutboxRelay;
+}
+
+/**
+ * Everything main does before listening: deps, migrations, topics, schemas, the outbox relay and
+ * the app. `stop` lists what to stop, in order, once the app has closed (runService does that).
+ */
+export async function startUsersService(
+  config: UsersConfig,
+  options: StartUsersServiceOptions = {},
+): Promise<UsersService> {
+  const logger = options.logger;
+  const deps = createDeps(config, logger ?? silentLogger);
+  let relay: OutboxRelay | undefined;
+  try {
+    await migrate(deps.db as Kysely<unknown>, migrations);
+    await ensureTopics(deps.kafka, [{ topic: deps.topics.usersEvents, partitions: DEFAULT_PARTITIONS }]);
+    await deps.codec.registerAll(topicBindings(['usersEvents'], config.topicNamespace));
+    relay = new OutboxRelay({
+      db: deps.db,
+      databaseUrl: config.databaseUrl,
+      kafka: deps.kafka,
+      codec: deps.codec,
+      lockName: 'users.outbox-relay',
+      logger: deps.logger,
+    });
+    relay.start();
+    const app = await buildApp(deps, { logger: logger ?? false, outbox: relay });
+    const running = relay;
+    return { app, deps, relay, stop: [() => running.stop(), () => deps.db.destroy()] };
+  } catch (error) {
+    await relay?.stop().catch(() => undefined);
+    await deps.db.destroy().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,82 @@
+import { ensureTopics, migrate } from '@conveyor/events';
+import {
+  createTestDatabase,
+  type InfraEndpoints,
+  type TestDatabase,
+  uniqueName,
+} from '@conveyor/infra-local/testing';
+import { DEFAULT_PARTITIONS, topicBindings } from '@conveyor/schemas';
+import type { Kysely } from 'kysely';
+import { inject } from 'vitest';
+import { buildApp, type UsersApp } from '../../src/app.ts';
+import { loadConfig, type UsersConfig } from '../../src/config.ts';
+import { migrations } from '../../src/db/migrations.ts';
+import { createDeps, type UsersDeps } from '../../src/deps.ts';
+
+/** A fresh users database (migrated), topics under a namespace of its own, and the app on them. */
+export interface UsersWorld {
+  infra: InfraEndpoints;
+  database: TestDatabase;
+  /** The topic namespace of this world: `<namespace>.users.events`. */
+  namespace: string;
+  config: UsersConfig;
+  deps: UsersDeps;
+  app: UsersApp;
+  /** Rows in users, events and outbox: what a refused request must leave as it was. */
+  counts(): Promise<{ users: number; events: number; outbox: number }>;
+  close(): Promise<void>;
+}
+
+export async function createUsersWorld(): Promise<UsersWorld> {
+  const infra = inject('infra');
+  const database = await createTestDatabase(infra.databaseUrl, 'users_test');
+  const namespace = uniqueName('users');
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+    CONVEYOR_TOPIC_NAMESPACE: namespace,
+  });
+  const deps = createDeps(config);
+  await migrate(deps.db as Kysely<unknown>, migrations);
+  await ensureTopics(deps.kafka, [{ topic: deps.topics.usersEvents, partitions: DEFAULT_PARTITIONS }]);
+  await deps.codec.registerAll(topicBindings(['usersEvents'], namespace));
+  const app = await buildApp(deps);
+  await app.ready();
+  const count = async (table: 'users' | 'events' | 'outbox') => {
+    const row = await deps.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
+  return {
+    infra,
+    database,
+    namespace,
+    config,
+    deps,
+    app,
+    counts: async () => ({
+      users: await count('users'),
+      events: await count('events'),
+      outbox: await count('outbox'),
+    }),
+    async close() {
+      await app.close();
+      await deps.db.destroy();
+      await database.drop();
+    },
+  };
+}
+
+/** A valid registration body, with overrides. */
+export const newUser = (email: string, overrides: Record<string, unknown> = {}) => ({
+  email,
+  profile: { firstName: 'Ada', lastName: 'Lovelace' },
+  preferences: { language: 'en' },
+  ...overrides,
+});
+
+/** A unique address per call, so tests in one database do not collide. */
+export const uniqueEmail = (prefix = 'user') => `${uniqueName(prefix).toLowerCase()}@example.com`;
