@@ -1,0 +1,62 @@
+import { createMetricsRegistry, type Registry, registerCorrelation, registerMetrics } from '@conveyor/http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { registerJwtAuth } from './auth/jwt-auth.ts';
+import { registerBodyParsers } from './http/body-parsers.ts';
+import { gatewayErrorHandler, gatewayNotFoundHandler } from './http/problems.ts';
+import type { GatewayConfig } from './options.ts';
+import { registerRoutes } from './routes.ts';
+import type { Clock } from './upstreams/balancer.ts';
+import { type HealthProbe, healthReport, probeHealth } from './upstreams/health-report.ts';
+import { createServicePools } from './upstreams/service-pool.ts';
+import { createUpstreamMetrics } from './upstreams/upstream-metrics.ts';
+
+export interface GatewayDeps {
+  /** Drives ejection cool-downs, the circuits and request deadlines. @default Date.now */
+  clock?: Clock;
+  /** A pino logger, or false (tests). @default false */
+  logger?: FastifyBaseLogger | false;
+  /** Rate-limit counters shared with other gateway instances; required when `config.redisUrl` is set. */
+  redis?: Redis;
+  /** @default a new registry labelled service="gateway" */
+  metrics?: Registry;
+  /** How /health asks an instance. @default GET <instance>/health on a fresh connection */
+  healthProbe?: HealthProbe;
+}
+
+/**
+ * The gateway: routes, JWT, rate limits, proxying with balancing, passive health and circuits,
+ * /health (every upstream's) and /metrics. Errors are problem+json. Does not listen.
+ */
+export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<FastifyInstance> {
+  if (config.redisUrl !== undefined && deps.redis === undefined)
+    throw new Error('config.redisUrl is set: pass a Redis client as deps.redis (main.ts makes one)');
+  const clock = deps.clock ?? Date.now;
+  const registry = deps.metrics ?? createMetricsRegistry('gateway');
+  const probe = deps.healthProbe ?? probeHealth;
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: config.bodyLimitBytes,
+    // While closing, new requests get 503 and those in flight finish (graceful drain on SIGTERM).
+    return503OnClosing: true,
+  });
+  app.setErrorHandler(gatewayErrorHandler);
+  app.setNotFoundHandler(gatewayNotFoundHandler);
+  registerCorrelation(app);
+  // Fastify logs "request completed" through reply.log, made before the correlation hook ran.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.log = request.log;
+  });
+  registerMetrics(app, registry);
+  registerBodyParsers(app);
+  await registerJwtAuth(app, config.jwt);
+
+  const pools = createServicePools(config, clock);
+  const metrics = createUpstreamMetrics(registry, pools);
+  app.get('/health', async (request, reply) => {
+    const report = await healthReport(pools, probe, config.healthTimeoutMs, request.correlationId);
+    return reply.code(report.status === 'down' ? 503 : 200).send(report);
+  });
+  await registerRoutes(app, { config, pools, metrics, clock, redis: deps.redis });
+  return app;
+}

@@ -1,0 +1,23 @@
+import type { preParsingAsyncHookHandler } from 'fastify';
+import { forbidden, unauthorized } from '../errors.ts';
+
+/**
+ * Who may use a route: anyone (`public`; a valid token still identifies the caller, a bad one is
+ * ignored), any caller with a valid token (`user`), or only those whose token has the role.
+ */
+export type Access = 'public' | 'user' | { role: string };
+
+/**
+ * preParsing, so it runs after every onRequest hook (the rate limit among them) and before the
+ * body is read: a refused caller never gets its body parsed.
+ */
+export function routeGuard(access: Access): preParsingAsyncHookHandler {
+  return async (request, _reply, payload) => {
+    if (access === 'public') return payload;
+    const identity = request.identity;
+    if (identity === null)
+      throw request.authFailure ?? unauthorized('missing-token', 'this route needs a bearer token');
+    if (typeof access === 'object' && !identity.roles.includes(access.role)) throw forbidden(access.role);
+    return payload;
+  };
+}

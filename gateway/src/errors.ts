@@ -1,0 +1,118 @@
+/**
+ * The gateway's error catalogue: stable codes and their HTTP statuses. The errors have the shape
+ * of ConveyorError (`code`, `statusCode`, `details`), so `toProblem` from @conveyor/http
+ * recognises them by code like any other typed error.
+ */
+export const GatewayErrorCodes = {
+  /** No token, or a token that is malformed, badly signed, expired or not yet valid. */
+  GATEWAY_UNAUTHORIZED: 401,
+  /** A valid token without the role the route needs. */
+  GATEWAY_FORBIDDEN: 403,
+  GATEWAY_ROUTE_NOT_FOUND: 404,
+  GATEWAY_RATE_LIMITED: 429,
+  /** The upstream connection broke after the request was sent: its outcome is unknown. */
+  GATEWAY_BAD_GATEWAY: 502,
+  /** No instance of the service could take the request (all down, ejected, or circuit open). */
+  GATEWAY_UPSTREAM_UNAVAILABLE: 503,
+  /** The upstream did not answer within the request timeout. */
+  GATEWAY_UPSTREAM_TIMEOUT: 504,
+} as const;
+
+export type GatewayErrorCode = keyof typeof GatewayErrorCodes;
+
+/** Why a request was refused with 401; also in the problem's `details.reason`. */
+export type UnauthorizedReason =
+  | 'missing-token'
+  | 'malformed-header'
+  | 'malformed-token'
+  | 'invalid-signature'
+  | 'unsupported-algorithm'
+  | 'unsigned-token'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'invalid-claims'
+  | 'invalid-token';
+
+export class GatewayError extends Error {
+  readonly code: GatewayErrorCode;
+  readonly statusCode: number;
+  readonly details: Record<string, unknown>;
+  /** Response headers that belong to the error (WWW-Authenticate, Retry-After). */
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: GatewayErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+    this.code = code;
+    this.statusCode = GatewayErrorCodes[code];
+    this.details = details;
+    this.headers = headers;
+  }
+}
+
+/** By code, not instanceof: tests and tools may load a second copy of this module. */
+export function isGatewayError(error: unknown): error is GatewayError {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code in GatewayErrorCodes;
+}
+
+const REALM = 'Bearer realm="conveyor"';
+
+export const unauthorized = (reason: UnauthorizedReason, description: string) =>
+  new GatewayError(
+    'GATEWAY_UNAUTHORIZED',
+    `unauthorized: ${description}`,
+    { reason },
+    {
+      'www-authenticate':
+        reason === 'missing-token'
+          ? REALM
+          : `${REALM}, error="invalid_token", error_description="${description.replaceAll('"', "'")}"`,
+    },
+  );
+
+export const forbidden = (role: string) =>
+  new GatewayError(
+    'GATEWAY_FORBIDDEN',
+    `forbidden: this route needs the role "${role}"`,
+    { requiredRole: role },
+    { 'www-authenticate': `${REALM}, error="insufficient_scope"` },
+  );
+
+export const routeNotFound = (method: string, url: string) =>
+  new GatewayError('GATEWAY_ROUTE_NOT_FOUND', `no route ${method} ${url}`);
+
+export const rateLimited = (limit: number, windowMs: number, retryAfterSeconds: number) =>
+  new GatewayError(
+    'GATEWAY_RATE_LIMITED',
+    `rate limit of ${limit} requests per ${windowMs / 1000} s exceeded; retry in ${retryAfterSeconds} s`,
+    { limit, windowMs, retryAfterSeconds },
+  );
+
+/** Why no instance took the request; in `details.reason` of the 503. */
+export type UnavailableReason = 'no-healthy-instance' | 'circuit-open' | 'connect-failed';
+
+export const upstreamUnavailable = (service: string, reason: UnavailableReason, retryAfterMs?: number) =>
+  new GatewayError(
+    'GATEWAY_UPSTREAM_UNAVAILABLE',
+    `service ${service} is unavailable (${reason.replaceAll('-', ' ')})`,
+    { service, reason },
+    retryAfterMs === undefined ? {} : { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
+  );
+
+export const upstreamTimeout = (service: string, timeoutMs: number) =>
+  new GatewayError('GATEWAY_UPSTREAM_TIMEOUT', `service ${service} did not answer within ${timeoutMs} ms`, {
+    service,
+    timeoutMs,
+  });
+
+export const badGateway = (service: string) =>
+  new GatewayError('GATEWAY_BAD_GATEWAY', `the connection to service ${service} broke before it answered`, {
+    service,
+  });

@@ -1,0 +1,117 @@
+/** Milliseconds since the epoch; injected so that tests drive time. */
+export type Clock = () => number;
+
+export interface BalancerOptions {
+  /** Consecutive failures that take an instance out of the rotation. @default 3 */
+  ejectAfterFailures?: number;
+  /** How long an ejected instance gets no traffic. @default 10000 */
+  ejectCooldownMs?: number;
+}
+
+export interface InstanceHealth {
+  url: string;
+  /** In the rotation now (not ejected, or its cool-down is over). */
+  available: boolean;
+  consecutiveFailures: number;
+  /** When an ejected instance comes back, or null when it is not ejected. */
+  ejectedUntil: number | null;
+  /** Back from an ejection and not yet proven: one failure ejects it again. */
+  onProbation: boolean;
+  ejections: number;
+}
+
+interface InstanceState {
+  url: string;
+  consecutiveFailures: number;
+  ejectedUntil: number;
+  onProbation: boolean;
+  ejections: number;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * Round robin over a service's instances with passive health: an instance that fails
+ * `ejectAfterFailures` times in a row is ejected for `ejectCooldownMs`, then comes back on
+ * probation (a single failure ejects it again, a success clears it). Pure: time comes from the
+ * clock, outcomes from the caller.
+ */
+export class RoundRobinBalancer {
+  readonly #instances: InstanceState[];
+  readonly #ejectAfter: number;
+  readonly #cooldownMs: number;
+  readonly #clock: Clock;
+  #next = 0;
+
+  constructor(urls: readonly string[], options: BalancerOptions, clock: Clock) {
+    if (urls.length === 0) throw new Error('a balancer needs at least one instance');
+    this.#instances = urls.map((url) => ({
+      url,
+      consecutiveFailures: 0,
+      ejectedUntil: 0,
+      onProbation: false,
+      ejections: 0,
+    }));
+    this.#ejectAfter = options.ejectAfterFailures ?? 3;
+    this.#cooldownMs = options.ejectCooldownMs ?? 10_000;
+    this.#clock = clock;
+  }
+
+  /** The next available instance after the last one picked, skipping `exclude`; undefined if none. */
+  pick(exclude: ReadonlySet<string> = NONE): string | undefined {
+    const now = this.#clock();
+    const count = this.#instances.length;
+    for (let step = 0; step < count; step++) {
+      const index = (this.#next + step) % count;
+      const instance = this.#instances[index] as InstanceState;
+      if (instance.ejectedUntil > now || exclude.has(instance.url)) continue;
+      this.#next = (index + 1) % count;
+      return instance.url;
+    }
+    return undefined;
+  }
+
+  recordSuccess(url: string): void {
+    const instance = this.#find(url);
+    if (!instance) return;
+    instance.consecutiveFailures = 0;
+    instance.onProbation = false;
+  }
+
+  /** Counts a failure; returns true when it ejected the instance. */
+  recordFailure(url: string): boolean {
+    const instance = this.#find(url);
+    const now = this.#clock();
+    // A request that started before the ejection and failed after it adds nothing.
+    if (!instance || instance.ejectedUntil > now) return false;
+    instance.consecutiveFailures += 1;
+    if (!instance.onProbation && instance.consecutiveFailures < this.#ejectAfter) return false;
+    instance.ejectedUntil = now + this.#cooldownMs;
+    instance.onProbation = true;
+    instance.ejections += 1;
+    return true;
+  }
+
+  /** Milliseconds until the first ejected instance comes back; undefined when one is available. */
+  msUntilRecovery(): number | undefined {
+    const now = this.#clock();
+    if (this.#instances.some((i) => i.ejectedUntil <= now)) return undefined;
+    return Math.min(...this.#instances.map((i) => i.ejectedUntil)) - now;
+  }
+
+  snapshot(): InstanceHealth[] {
+    const now = this.#clock();
+    return this.#instances.map((i) => ({
+      url: i.url,
+      available: i.ejectedUntil <= now,
+      consecutiveFailures: i.consecutiveFailures,
+      ejectedUntil: i.ejectedUntil > now ? i.ejectedUntil : null,
+      onProbation: i.onProbation,
+      ejections: i.ejections,
+    }));
+  }
+
+  #find(url: string): InstanceState | undefined {
+    return this.#instances.find((i) => i.url === url);
+  }
+}

@@ -1,0 +1,35 @@
+import type { GatewayConfig, ServiceName } from '../options.ts';
+import { type Clock, RoundRobinBalancer } from './balancer.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
+
+/** A service's instances (round robin, passive health) and its circuit. Shared by its routes. */
+export interface ServicePool {
+  service: ServiceName;
+  balancer: RoundRobinBalancer;
+  breaker: CircuitBreaker;
+  /** The configured instances, in order. */
+  urls: readonly string[];
+}
+
+export type ServicePools = Record<ServiceName, ServicePool>;
+
+export function createServicePools(config: GatewayConfig, clock: Clock): ServicePools {
+  const pool = (service: ServiceName): ServicePool => ({
+    service,
+    urls: config.upstreams[service],
+    balancer: new RoundRobinBalancer(
+      config.upstreams[service],
+      { ejectAfterFailures: config.ejectAfterFailures, ejectCooldownMs: config.ejectCooldownMs },
+      clock,
+    ),
+    breaker: new CircuitBreaker(
+      {
+        failureThreshold: config.breakerFailureThreshold,
+        openMs: config.breakerOpenMs,
+        probeTimeoutMs: config.upstreamTimeoutMs,
+      },
+      clock,
+    ),
+  });
+  return { users: pool('users'), orders: pool('orders'), inventory: pool('inventory') };
+}

@@ -1,0 +1,230 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signToken } from '../src/auth/token-signer.ts';
+import {
+  bearer,
+  type Echo,
+  type RunningGateway,
+  startGateway,
+  tokenFor,
+} from './support/gateway-under-test.ts';
+import { call } from './support/http.ts';
+import { startUpstream, type UpstreamProcess } from './support/upstream-process.ts';
+
+let users: UpstreamProcess;
+let orders: UpstreamProcess;
+let inventory: UpstreamProcess;
+let gateway: RunningGateway;
+
+beforeAll(async () => {
+  [users, orders, inventory] = await Promise.all([
+    startUpstream('users'),
+    startUpstream('orders'),
+    startUpstream('inventory'),
+  ]);
+  gateway = await startGateway({
+    upstreams: { users: [users.url], orders: [orders.url], inventory: [inventory.url] },
+  });
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  await Promise.all([users?.kill(), orders?.kill(), inventory?.kill()]);
+});
+
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const inOneHour = () => Math.floor(Date.now() / 1000) + 3600;
+
+describe('auth matrix', () => {
+  const cases: [string, string, number, string | undefined, () => Record<string, string>][] = [
+    ['no token', '/api/users/u-1', 401, 'missing-token', () => ({})],
+    [
+      'a bad signature',
+      '/api/users/u-1',
+      401,
+      'invalid-signature',
+      () => bearer(tokenFor('u-1', ['user'], { secret: 'another-secret-of-32-characters!!' })),
+    ],
+    [
+      'an expired token',
+      '/api/orders',
+      401,
+      'expired',
+      () => bearer(tokenFor('u-1', ['user'], { issuedAt: Date.now() - 7_200_000, ttlSeconds: 3600 })),
+    ],
+    [
+      'an unsigned (alg none) token',
+      '/api/orders',
+      401,
+      'unsigned-token',
+      () => bearer(`${b64({ alg: 'none' })}.${b64({ sub: 'u-1', exp: inOneHour() })}.`),
+    ],
+    ['a token that is not a JWT', '/api/orders', 401, 'malformed-token', () => bearer('not.a.jwt')],
+    [
+      'another scheme than Bearer',
+      '/api/orders',
+      401,
+      'malformed-header',
+      () => ({ authorization: `Basic ${btoa('u:p')}` }),
+    ],
+    ['a good token', '/api/users/u-1', 200, undefined, () => bearer(tokenFor('u-1'))],
+    [
+      'a good token on the orders of a user',
+      '/api/users/u-1/orders',
+      200,
+      undefined,
+      () => bearer(tokenFor('u-1')),
+    ],
+    ['admin routes without a token', '/admin/sagas', 401, 'missing-token', () => ({})],
+    [
+      'admin routes without role admin',
+      '/admin/sagas',
+      403,
+      undefined,
+      () => bearer(tokenFor('u-1', ['user'])),
+    ],
+    [
+      'admin routes with role admin',
+      '/admin/sagas?status=failed',
+      200,
+      undefined,
+      () => bearer(tokenFor('ops-1', ['user', 'admin'])),
+    ],
+    ['the public catalogue without a token', '/api/products/p-1', 200, undefined, () => ({})],
+  ];
+
+  it.each(cases)('%s: %s answers %i', async (_case, path, status, reason, headers) => {
+    const answer = await call(gateway.url, path, { headers: headers() });
+    expect(answer.status).toBe(status);
+    if (status === 401) {
+      expect(answer.headers.get('content-type')).toContain('application/problem+json');
+      expect(answer.body).toMatchObject({ status: 401, code: 'GATEWAY_UNAUTHORIZED', details: { reason } });
+      expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer realm="conveyor"/);
+    }
+    if (status === 403) {
+      expect(answer.body).toMatchObject({
+        status: 403,
+        code: 'GATEWAY_FORBIDDEN',
+        details: { requiredRole: 'admin' },
+      });
+      expect(answer.headers.get('www-authenticate')).toContain('insufficient_scope');
+    }
+  });
+
+  it('never lets a refused request reach the upstream', async () => {
+    const before = (await call<unknown[]>(orders.url, '/__log')).body.length;
+    await call(gateway.url, '/api/orders', {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    await call(gateway.url, '/admin/sagas/s-1/abort', { method: 'POST', headers: bearer(tokenFor('u-1')) });
+    expect((await call<unknown[]>(orders.url, '/__log')).body.length).toBe(before);
+  });
+
+  it('treats a bad token on a public route as anonymous', async () => {
+    const expired = tokenFor('u-1', ['user'], { issuedAt: Date.now() - 7_200_000, ttlSeconds: 60 });
+    const answer = await call<Echo>(gateway.url, '/api/products', { headers: bearer(expired) });
+    expect(answer.status).toBe(200);
+    expect(answer.body.headers['x-user-id']).toBeUndefined();
+  });
+
+  it.each(['RS256', 'ES256'] as const)(
+    'verifies %s tokens with the configured public key',
+    async (algorithm) => {
+      const pair =
+        algorithm === 'RS256'
+          ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+          : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+      const keyed = await startGateway({
+        jwt: { algorithm, publicKey: String(pair.publicKey.export({ type: 'spki', format: 'pem' })) },
+        upstreams: { users: [users.url], orders: [orders.url], inventory: [inventory.url] },
+      });
+      try {
+        const good = signToken(
+          { algorithm, privateKey: String(pair.privateKey.export({ type: 'pkcs8', format: 'pem' })) },
+          { sub: 'u-9', roles: ['user'] },
+          { issuedAt: Date.now(), ttlSeconds: 60 },
+        );
+        const accepted = await call<Echo>(keyed.url, '/api/orders', { headers: bearer(good) });
+        expect(accepted.status).toBe(200);
+        expect(accepted.body.headers['x-user-id']).toBe('u-9');
+        const hmac = await call(keyed.url, '/api/orders', { headers: bearer(tokenFor('u-9')) });
+        expect(hmac.body).toMatchObject({ status: 401, details: { reason: 'unsupported-algorithm' } });
+      } finally {
+        await keyed.close();
+      }
+    },
+  );
+});
+
+describe('identity headers', () => {
+  it("drops the caller's x-user-id and x-user-roles and sends the token's", async () => {
+    const answer = await call<Echo>(gateway.url, '/api/users/u-1', {
+      headers: {
+        ...bearer(tokenFor('u-1', ['user', 'support'])),
+        'x-user-id': 'admin-1',
+        'x-user-roles': 'admin',
+      },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.headers['x-user-id']).toBe('u-1');
+    expect(answer.body.headers['x-user-roles']).toBe('user,support');
+    expect(answer.body.headers.authorization).toBeUndefined();
+  });
+
+  it('sends no identity at all for an anonymous caller who claims one', async () => {
+    const answer = await call<Echo>(gateway.url, '/api/products', {
+      headers: { 'x-user-id': 'admin-1', 'x-user-roles': 'admin' },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.headers['x-user-id']).toBeUndefined();
+    expect(answer.body.headers['x-user-roles']).toBeUndefined();
+  });
+
+  it('cannot be dropped by naming it in the Connection header', async () => {
+    // fetch refuses to send a Connection header; node:http does not.
+    const echo = await new Promise<Echo>((resolve, reject) => {
+      const req = request(`${gateway.url}/api/orders`, {
+        headers: { ...bearer(tokenFor('u-1')), connection: 'x-user-id, x-correlation-id' },
+      });
+      req.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk) => {
+          text += chunk;
+        });
+        response.on('end', () => resolve(JSON.parse(text) as Echo));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(echo.headers['x-user-id']).toBe('u-1');
+    expect(echo.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('correlation id', () => {
+  it('carries the caller id to the upstream and back', async () => {
+    const answer = await call<Echo>(gateway.url, '/api/orders/o-1', {
+      headers: { ...bearer(tokenFor('u-1')), 'x-correlation-id': 'checkout-42' },
+    });
+    expect(answer.body.headers['x-correlation-id']).toBe('checkout-42');
+    expect(answer.headers.get('x-correlation-id')).toBe('checkout-42');
+  });
+
+  it('makes one when the caller sent none (or an unusable one) and returns it', async () => {
+    for (const headers of [{}, { 'x-correlation-id': 'has spaces in it' }] as Record<string, string>[]) {
+      const answer = await call<Echo>(gateway.url, '/api/products', { headers });
+      const id = answer.headers.get('x-correlation-id');
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(answer.body.headers['x-correlation-id']).toBe(id);
+    }
+  });
+
+  it('is returned on refusals too', async () => {
+    const answer = await call(gateway.url, '/api/orders', { headers: { 'x-correlation-id': 'no-token-7' } });
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('x-correlation-id')).toBe('no-token-7');
+  });
+});
