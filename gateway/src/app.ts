@@ -1,4 +1,10 @@
-import { createMetricsRegistry, type Registry, registerCorrelation, registerMetrics } from '@conveyor/http';
+import {
+  correlationIdOf,
+  createMetricsRegistry,
+  type Registry,
+  registerCorrelation,
+  registerMetrics,
+} from '@conveyor/http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { registerJwtAuth } from './auth/jwt-auth.ts';
@@ -39,14 +45,12 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     bodyLimit: config.bodyLimitBytes,
     // While closing, new requests get 503 and those in flight finish (graceful drain on SIGTERM).
     return503OnClosing: true,
+    genReqId: correlationIdOf,
+    requestIdLogLabel: 'correlationId',
   });
   app.setErrorHandler(gatewayErrorHandler);
   app.setNotFoundHandler(gatewayNotFoundHandler);
   registerCorrelation(app);
-  // Fastify logs "request completed" through reply.log, made before the correlation hook ran.
-  app.addHook('onRequest', async (request, reply) => {
-    reply.log = request.log;
-  });
   registerMetrics(app, registry);
   registerBodyParsers(app);
   await registerJwtAuth(app, config.jwt);

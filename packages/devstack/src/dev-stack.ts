@@ -60,7 +60,8 @@ export class DevStack {
 
   /** Creates the databases, starts every member and waits until each is ready. */
   async start(): Promise<void> {
-    this.ports = this.options.ports === 'free' ? await this.freePorts() : (this.options.ports ?? DEFAULT_PORTS);
+    this.ports =
+      this.options.ports === 'free' ? await this.freePorts() : (this.options.ports ?? DEFAULT_PORTS);
     const common = {
       ...process.env,
       KAFKA_BROKERS: this.options.infra.kafkaBrokers.join(','),
@@ -115,7 +116,9 @@ export class DevStack {
     await client.connect();
     try {
       for (const service of SERVICE_NAMES) {
-        await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(this.databaseName(service))} WITH (FORCE)`);
+        await client.query(
+          `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(this.databaseName(service))} WITH (FORCE)`,
+        );
       }
     } finally {
       await client.end();

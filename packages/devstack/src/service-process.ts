@@ -52,7 +52,8 @@ export class ServiceProcess {
   async waitReady(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (!this.running) throw new Error(`${this.spec.name} exited before it was ready; see ${this.spec.logFile}`);
+      if (!this.running)
+        throw new Error(`${this.spec.name} exited before it was ready; see ${this.spec.logFile}`);
       try {
         const response = await fetch(this.spec.readyUrl, { signal: AbortSignal.timeout(2_000) });
         if (response.ok) return;

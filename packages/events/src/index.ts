@@ -39,4 +39,30 @@ export { causedBy, type IncomingMessage, type OutgoingMessage } from './messages
 export { DeadLetterHeaders, Headers, readHeaders } from './messages/headers.ts';
 export { type EventsExecutor, enqueueMessages, eventsView } from './outbox/outbox.ts';
 export { type OutboxBacklog, OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay.ts';
+export {
+  type AnyProjection,
+  generationSchema,
+  type ProjectionContext,
+  type ProjectionDefinition,
+  type ProjectionHandler,
+} from './projections/projection.ts';
+export { ProjectionHost, type ProjectionHostOptions } from './projections/projection-host.ts';
+export {
+  type RebuildOptions,
+  type RebuildProgress,
+  type RebuildResult,
+  rebuildAlreadyRunning,
+  rebuildProjection,
+} from './projections/projection-rebuild.ts';
+export {
+  ProjectionRunner,
+  type ProjectionRunnerOptions,
+  projectionLag,
+} from './projections/projection-runner.ts';
+export {
+  type Checkpoints,
+  checkpointKey,
+  type GenerationState,
+  ProjectionStore,
+} from './projections/projection-store.ts';
 export { deadLetterTopic, ensureTopics, type TopicSpec } from './topics/topic-admin.ts';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
@@ -12,14 +13,21 @@ declare module 'fastify' {
 
 const VALID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Keeps the caller's correlation id (when it is sane), or makes one, and returns it on the response. */
+/**
+ * Fastify's request id generator: the caller's x-correlation-id when it is sane, else a new one.
+ * Used as `genReqId` with `requestIdLogLabel: 'correlationId'`, so every log line Fastify writes
+ * for the request (incoming, completed, errors) carries it.
+ */
+export function correlationIdOf(request: IncomingMessage): string {
+  const given = request.headers[CORRELATION_HEADER];
+  return typeof given === 'string' && VALID.test(given) ? given : randomUUID();
+}
+
+/** Exposes the request id as `request.correlationId` and returns it on the response. */
 export function registerCorrelation(app: FastifyInstance): void {
   app.decorateRequest('correlationId', '');
   app.addHook('onRequest', async (request, reply) => {
-    const given = request.headers[CORRELATION_HEADER];
-    const id = typeof given === 'string' && VALID.test(given) ? given : randomUUID();
-    request.correlationId = id;
-    request.log = request.log.child({ correlationId: id });
-    reply.header(CORRELATION_HEADER, id);
+    request.correlationId = request.id;
+    reply.header(CORRELATION_HEADER, request.id);
   });
 }

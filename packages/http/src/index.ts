@@ -1,4 +1,4 @@
-export { CORRELATION_HEADER, registerCorrelation } from './correlation.ts';
+export { CORRELATION_HEADER, correlationIdOf, registerCorrelation } from './correlation.ts';
 export { envReader, invalidEnvironment } from './env.ts';
 export {
   Counter,

@@ -3,7 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { registerCorrelation } from './correlation.ts';
+import { correlationIdOf, registerCorrelation } from './correlation.ts';
 import { registerMetrics } from './metrics.ts';
 import { PROBLEM_CONTENT_TYPE, sendProblem, toProblem } from './problem-details.ts';
 import { type ReadinessCheck, registerHealth } from './readiness.ts';
@@ -32,7 +32,19 @@ export async function createServiceApp(options: ServiceAppOptions) {
     bodyLimit: options.bodyLimit ?? 65_536,
     // While closing, new requests get 503 and in-flight ones finish (graceful drain on SIGTERM).
     return503OnClosing: true,
+    genReqId: correlationIdOf,
+    requestIdLogLabel: 'correlationId',
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // A keep-alive connection would hold close() open until its idle timeout (72 s) after the last
+  // in-flight response: once closing, every response asks the client to close the connection.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.setErrorHandler(sendProblem);
   app.setNotFoundHandler((request, reply) =>

@@ -22,11 +22,6 @@ export async function buildApp(
     readiness: deps.readiness,
     metrics: deps.metrics,
   });
-  // The kit's correlation hook gives request.log a correlationId child, but Fastify bound reply.log
-  // (which writes "request completed" and "request errored") before hooks ran: bind it again.
-  app.addHook('onRequest', async (request, reply) => {
-    reply.log = request.log;
-  });
   await app.register(productsRoutes, { db: deps.db });
   return app;
 }

@@ -20,11 +20,6 @@ export async function buildApp(deps: Deps, options: BuildAppOptions = {}) {
       kafka: () => kafkaMetadata(deps),
     },
   });
-  // The kit gives request.log the correlation id, but Fastify's "request completed" line is
-  // written through reply.log, made before that hook ran: hand it the same child logger.
-  app.addHook('onRequest', async (request, reply) => {
-    reply.log = request.log;
-  });
   await app.register(paymentsRoutes, { db: deps.db });
   return app;
 }

@@ -2,7 +2,6 @@ import { createMetricsRegistry, createServiceApp } from '@conveyor/http';
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { UsersDeps } from './deps.ts';
-import { closeKeepAliveOnClose } from './http/close-keep-alive.ts';
 import { usersRoutes } from './http/users.routes.ts';
 import { kafkaReadiness } from './messaging/kafka-readiness.ts';
 import { type OutboxBacklogSource, registerOutboxMetrics } from './messaging/outbox-metrics.ts';
@@ -30,12 +29,6 @@ export async function buildApp(deps: UsersDeps, options: BuildAppOptions = {}) {
       kafka: kafka.check,
     },
   });
-  // @conveyor/http gives request.log the correlation id in its onRequest hook, but Fastify writes
-  // "request completed" with reply.log, bound before that hook ran; this hook runs after it.
-  app.addHook('onRequest', async (request, reply) => {
-    reply.log = request.log;
-  });
-  closeKeepAliveOnClose(app);
   app.addHook('onClose', kafka.close);
   if (options.outbox) registerOutboxMetrics(metrics, options.outbox);
   await app.register(usersRoutes, { deps });

@@ -66,4 +66,36 @@ export const eventsMigrations: Record<string, Migration> = {
       await db.schema.dropTable('events').execute();
     },
   },
+  '0002_conveyor_projections': {
+    async up(db: Kysely<unknown>) {
+      // One row per projection: which generation queries read, and which one a rebuild is filling.
+      await db.schema
+        .createTable('projection_generations')
+        .addColumn('projection', 'text', (c) => c.primaryKey())
+        .addColumn('served_generation', 'integer', (c) => c.notNull())
+        .addColumn('building_generation', 'integer')
+        .addColumn('switched_at', 'timestamptz')
+        .execute();
+      // Where each generation of a projection is in each partition: the next offset to apply.
+      await db.schema
+        .createTable('projection_checkpoints')
+        .addColumn('projection', 'text', (c) => c.notNull())
+        .addColumn('generation', 'integer', (c) => c.notNull())
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('partition', 'integer', (c) => c.notNull())
+        .addColumn('next_offset', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('projection_checkpoints_pkey', [
+          'projection',
+          'generation',
+          'topic',
+          'partition',
+        ])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('projection_checkpoints').execute();
+      await db.schema.dropTable('projection_generations').execute();
+    },
+  },
 };

@@ -31,9 +31,27 @@ export interface InboxTable {
   processed_at: Generated<Date>;
 }
 
+export interface ProjectionGenerationsTable {
+  projection: string;
+  served_generation: number;
+  building_generation: number | null;
+  switched_at: Date | null;
+}
+
+export interface ProjectionCheckpointsTable {
+  projection: string;
+  generation: number;
+  topic: string;
+  partition: number;
+  next_offset: ColumnType<string, string | number, string | number>;
+  updated_at: Generated<Date>;
+}
+
 /** The tables @conveyor/events owns in every service database. */
 export interface EventsDatabase {
   events: EventsTable;
   outbox: OutboxTable;
   inbox: InboxTable;
+  projection_generations: ProjectionGenerationsTable;
+  projection_checkpoints: ProjectionCheckpointsTable;
 }
