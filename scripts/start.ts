@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   const began = Date.now();
   const infra = await up(config);
   for (const part of infra.parts) {
-    console.log(`  ${part.name.padEnd(16)} ${redact(part.address)}  (${part.mode}${part.started ? ', started now' : ''})`);
+    console.log(
+      `  ${part.name.padEnd(16)} ${redact(part.address)}  (${part.mode}${part.started ? ', started now' : ''})`,
+    );
   }
 
   let stack: DevStack | undefined;
@@ -25,7 +27,9 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping the services${infra.startedNow.length ? ` and ${infra.startedNow.join(', ')}` : ''}...`);
+    console.log(
+      `\n${signal}: stopping the services${infra.startedNow.length ? ` and ${infra.startedNow.join(', ')}` : ''}...`,
+    );
     await stack?.stop();
     await down(config, infra.startedNow);
     process.exit(0);
@@ -44,19 +48,31 @@ async function main(): Promise<void> {
     throw error;
   }
   const userId = await demoUser(stack);
-  const token = execFileSync(process.execPath, ['--import', 'tsx', 'gateway/src/token-cli.ts', '--sub', userId, '--roles', 'user,admin', '--ttl', '12h'], {
-    cwd: config.rootDir,
-    encoding: 'utf8',
-  }).trim();
-  const products = (await (await fetch(`${stack.url('gateway')}/api/products?limit=2`)).json()) as { items: { id: string; name: string }[] };
+  const token = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'gateway/src/token-cli.ts', '--sub', userId, '--roles', 'user,admin', '--ttl', '12h'],
+    {
+      cwd: config.rootDir,
+      encoding: 'utf8',
+    },
+  ).trim();
+  const products = (await (await fetch(`${stack.url('gateway')}/api/products?limit=2`)).json()) as {
+    items: { id: string; name: string }[];
+  };
   const product = products.items[0];
 
   console.log(`\nConveyor is up in ${((Date.now() - began) / 1000).toFixed(1)} s.\n`);
-  console.log(`  gateway    ${stack.url('gateway')}   (/api/users, /api/orders, /api/products, /admin/sagas)`);
-  for (const service of SERVICE_NAMES) console.log(`  ${service.padEnd(10)} ${stack.url(service)}   (docs: ${stack.url(service)}/docs)`);
+  console.log(
+    `  gateway    ${stack.url('gateway')}   (/api/users, /api/orders, /api/products, /admin/sagas)`,
+  );
+  for (const service of SERVICE_NAMES)
+    console.log(`  ${service.padEnd(10)} ${stack.url(service)}   (docs: ${stack.url(service)}/docs)`);
   console.log('\nEnvironment of the infra:');
-  for (const [key, value] of Object.entries(endpointEnv(infra.endpoints))) console.log(`  export ${key}=${value}`);
-  console.log(`\nDemo user ${DEMO_EMAIL} (${userId}); its token (roles user, admin; 12 h):\n\n  export TOKEN=${token}\n`);
+  for (const [key, value] of Object.entries(endpointEnv(infra.endpoints)))
+    console.log(`  export ${key}=${value}`);
+  console.log(
+    `\nDemo user ${DEMO_EMAIL} (${userId}); its token (roles user, admin; 12 h):\n\n  export TOKEN=${token}\n`,
+  );
   console.log('Place an order, then follow it:\n');
   console.log(
     `  curl -s -X POST ${stack.url('gateway')}/api/orders -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\\n` +
@@ -73,14 +89,21 @@ async function demoUser(stack: DevStack): Promise<string> {
   const response = await fetch(`${stack.url('users')}/users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: DEMO_EMAIL, profile: { firstName: 'Demo', lastName: 'User' }, preferences: { language: 'en' } }),
+    body: JSON.stringify({
+      email: DEMO_EMAIL,
+      profile: { firstName: 'Demo', lastName: 'User' },
+      preferences: { language: 'en' },
+    }),
   });
   if (response.status === 201) return ((await response.json()) as { id: string }).id;
   const client = new pg.Client({ connectionString: stack.databaseUrl('users') });
   await client.connect();
   try {
-    const { rows } = await client.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [DEMO_EMAIL]);
-    if (!rows[0]) throw new Error(`could not create the demo user: HTTP ${response.status} ${await response.text()}`);
+    const { rows } = await client.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [
+      DEMO_EMAIL,
+    ]);
+    if (!rows[0])
+      throw new Error(`could not create the demo user: HTTP ${response.status} ${await response.text()}`);
     return rows[0].id;
   } finally {
     await client.end();
@@ -88,6 +111,10 @@ async function demoUser(stack: DevStack): Promise<string> {
 }
 
 main().catch((error: unknown) => {
-  console.error(isInfraError(error) ? `npm start failed:\n${error.message}` : `npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    isInfraError(error)
+      ? `npm start failed:\n${error.message}`
+      : `npm start failed: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

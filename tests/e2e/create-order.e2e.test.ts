@@ -17,8 +17,10 @@ describe('placing orders across users, orders, inventory and payments', () => {
     await stack?.teardown();
   });
 
-  const stockOf = async (productId: string) => (await http('GET', `${stack.url('inventory')}/products/${productId}/stock`)).json;
-  const chargesOf = async (orderId: string) => (await http('GET', `${stack.url('payments')}/payments?orderId=${orderId}`)).json;
+  const stockOf = async (productId: string) =>
+    (await http('GET', `${stack.url('inventory')}/products/${productId}/stock`)).json;
+  const chargesOf = async (orderId: string) =>
+    (await http('GET', `${stack.url('payments')}/payments?orderId=${orderId}`)).json;
 
   async function newUser(email: string, firstName = 'Ada') {
     const created = await http('POST', `${stack.url('users')}/users`, {
@@ -37,7 +39,12 @@ describe('placing orders across users, orders, inventory and payments', () => {
   }
 
   async function placeOrder(body: Record<string, unknown>, headers: Record<string, string> = {}) {
-    const response = await http('POST', `${stack.url('orders')}/orders`, { shippingAddress: address, ...body }, headers);
+    const response = await http(
+      'POST',
+      `${stack.url('orders')}/orders`,
+      { shippingAddress: address, ...body },
+      headers,
+    );
     expect(response.status, JSON.stringify(response.json)).toBe(202);
     return response.json as { orderId: string; sagaId: string };
   }
@@ -45,7 +52,9 @@ describe('placing orders across users, orders, inventory and payments', () => {
   async function finalOrder(orderId: string) {
     return eventually(`order ${orderId} to finish`, async () => {
       const order = (await http('GET', `${stack.url('orders')}/orders/${orderId}`)).json;
-      return order.status !== 'pending' && ['completed', 'compensated'].includes(order.saga.status) ? order : undefined;
+      return order.status !== 'pending' && ['completed', 'compensated'].includes(order.saga.status)
+        ? order
+        : undefined;
     });
   }
 
@@ -63,17 +72,24 @@ describe('placing orders across users, orders, inventory and payments', () => {
     });
     const order = await finalOrder(orderId);
 
-    expect(order).toMatchObject({ status: 'confirmed', saga: { id: sagaId, status: 'completed', currentStep: null } });
+    expect(order).toMatchObject({
+      status: 'confirmed',
+      saga: { id: sagaId, status: 'completed', currentStep: null },
+    });
     expect(order.totalCents).toBe(2 * first!.priceCents + second!.priceCents);
     const after = [await stockOf(first!.id), await stockOf(second!.id)] as const;
     expect(after[0].available).toBe(before[0].available - 2);
     expect(after[1].available).toBe(before[1].available - 1);
-    await eventually('the reservation to become a sale', async () => ((await stockOf(first!.id)).sold === before[0].sold + 2 ? true : undefined));
+    await eventually('the reservation to become a sale', async () =>
+      (await stockOf(first!.id)).sold === before[0].sold + 2 ? true : undefined,
+    );
     const charges = await chargesOf(orderId);
     expect(charges.items).toHaveLength(1);
     expect(charges.items[0]).toMatchObject({ orderId, status: 'charged', amountCents: order.totalCents });
     const list = (await http('GET', `${stack.url('orders')}/users/${userId}/orders`)).json;
-    expect(list.items).toEqual([expect.objectContaining({ orderId, status: 'confirmed', totalCents: order.totalCents })]);
+    expect(list.items).toEqual([
+      expect.objectContaining({ orderId, status: 'confirmed', totalCents: order.totalCents }),
+    ]);
   });
 
   it('compensates an order without enough stock: nothing charged, stock unchanged', async () => {
@@ -81,7 +97,10 @@ describe('placing orders across users, orders, inventory and payments', () => {
     const scarce = products.reduce((a, b) => (b.available < a.available ? b : a));
     const before = await stockOf(scarce.id);
 
-    const { orderId } = await placeOrder({ userId, items: [{ productId: scarce.id, quantity: before.available + 1 }] });
+    const { orderId } = await placeOrder({
+      userId,
+      items: [{ productId: scarce.id, quantity: before.available + 1 }],
+    });
     const order = await finalOrder(orderId);
 
     expect(order).toMatchObject({ status: 'cancelled', saga: { status: 'compensated' } });
@@ -96,13 +115,19 @@ describe('placing orders across users, orders, inventory and payments', () => {
     const product = products.find((p) => p.available >= 10)!;
     const before = await stockOf(product.id);
 
-    const { orderId } = await placeOrder({ userId, items: [{ productId: product.id, quantity: 3 }], paymentToken: 'tok_decline' });
+    const { orderId } = await placeOrder({
+      userId,
+      items: [{ productId: product.id, quantity: 3 }],
+      paymentToken: 'tok_decline',
+    });
     const order = await finalOrder(orderId);
 
     expect(order).toMatchObject({ status: 'cancelled', saga: { status: 'compensated' } });
     expect(order.reason).toMatch(/declined/);
     expect(await stockOf(product.id)).toEqual(before);
-    expect((await chargesOf(orderId)).items.filter((c: { status: string }) => c.status === 'charged')).toEqual([]);
+    expect(
+      (await chargesOf(orderId)).items.filter((c: { status: string }) => c.status === 'charged'),
+    ).toEqual([]);
   });
 
   it('creates one order for the same Idempotency-Key sent twice', async () => {
@@ -123,7 +148,9 @@ describe('placing orders across users, orders, inventory and payments', () => {
   it('shows the profile changed by user.updated in the order list', async () => {
     const userId = await newUser('renamed@example.com', 'Augusta');
 
-    const patched = await http('PATCH', `${stack.url('users')}/users/${userId}`, { profile: { firstName: 'Ada' } });
+    const patched = await http('PATCH', `${stack.url('users')}/users/${userId}`, {
+      profile: { firstName: 'Ada' },
+    });
 
     expect(patched.status).toBe(200);
     await eventually('orders to see the new first name', async () => {
@@ -134,10 +161,36 @@ describe('placing orders across users, orders, inventory and payments', () => {
 
   it('refuses bad input on every service with a 4xx naming the field', async () => {
     const cases: [string, string, unknown, number, string][] = [
-      ['POST', `${stack.url('users')}/users`, { email: 'not-an-email', profile: { firstName: 'A', lastName: 'B' }, preferences: { language: 'en' } }, 400, 'email'],
-      ['POST', `${stack.url('users')}/users`, { email: 'x@example.com', profile: { firstName: 'A', lastName: 'B' }, preferences: { language: 'de' } }, 400, 'preferences.language'],
+      [
+        'POST',
+        `${stack.url('users')}/users`,
+        {
+          email: 'not-an-email',
+          profile: { firstName: 'A', lastName: 'B' },
+          preferences: { language: 'en' },
+        },
+        400,
+        'email',
+      ],
+      [
+        'POST',
+        `${stack.url('users')}/users`,
+        {
+          email: 'x@example.com',
+          profile: { firstName: 'A', lastName: 'B' },
+          preferences: { language: 'de' },
+        },
+        400,
+        'preferences.language',
+      ],
       ['GET', `${stack.url('users')}/users/not-a-uuid`, undefined, 400, 'id'],
-      ['POST', `${stack.url('orders')}/orders`, { userId: 'x', items: [], shippingAddress: address }, 400, 'userId'],
+      [
+        'POST',
+        `${stack.url('orders')}/orders`,
+        { userId: 'x', items: [], shippingAddress: address },
+        400,
+        'userId',
+      ],
       ['POST', `${stack.url('orders')}/orders`, '{"userId":', 400, 'body'],
       ['GET', `${stack.url('inventory')}/products/not-a-uuid`, undefined, 400, 'id'],
       ['GET', `${stack.url('payments')}/payments?orderId=nope`, undefined, 400, 'orderId'],

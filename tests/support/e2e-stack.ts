@@ -7,7 +7,9 @@ import { uniqueName } from '@conveyor/infra-local/testing';
 import { inject } from 'vitest';
 
 /** A whole stack on free ports, fresh databases and a fresh topic namespace. */
-export async function startE2eStack(env: DevStackOptions['env'] = {}): Promise<DevStack & { logDir: string; teardown(): Promise<void> }> {
+export async function startE2eStack(
+  env: DevStackOptions['env'] = {},
+): Promise<DevStack & { logDir: string; teardown(): Promise<void> }> {
   const name = uniqueName('e2e').toLowerCase();
   const logDir = mkdtempSync(join(tmpdir(), 'conveyor-e2e-'));
   const stack = new DevStack({
@@ -30,7 +32,11 @@ export async function startE2eStack(env: DevStackOptions['env'] = {}): Promise<D
 }
 
 /** Polls until the check returns a value (not undefined/false) or times out with the description. */
-export async function eventually<T>(description: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  description: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -46,7 +52,12 @@ export async function eventually<T>(description: string, check: () => Promise<T 
 }
 
 /** JSON over real HTTP. */
-export async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+export async function http(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(url, {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
