@@ -5,7 +5,7 @@ import {
   registerCorrelation,
   registerMetrics,
 } from '@conveyor/http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Redis } from 'ioredis';
 import { registerJwtAuth } from './auth/jwt-auth.ts';
 import { registerBodyParsers } from './http/body-parsers.ts';
@@ -46,7 +46,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     // While closing, new requests get 503 and those in flight finish (graceful drain on SIGTERM).
     return503OnClosing: true,
     genReqId: correlationIdOf,
-    requestIdLogLabel: 'correlationId',
+    logController: new LogController({ requestIdLogLabel: 'correlationId' }),
   });
   app.setErrorHandler(gatewayErrorHandler);
   app.setNotFoundHandler(gatewayNotFoundHandler);

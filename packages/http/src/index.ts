@@ -26,3 +26,4 @@ export {
   runService,
   type Stoppable,
 } from './service-runtime.ts';
+export { conveyorValidatorCompiler } from './validator.ts';

@@ -1,12 +1,13 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 import { correlationIdOf, registerCorrelation } from './correlation.ts';
 import { registerMetrics } from './metrics.ts';
 import { PROBLEM_CONTENT_TYPE, sendProblem, toProblem } from './problem-details.ts';
 import { type ReadinessCheck, registerHealth } from './readiness.ts';
+import { conveyorValidatorCompiler } from './validator.ts';
 
 export interface ServiceAppOptions {
   /** e.g. `orders`: the OpenAPI title and the metrics' service label. */
@@ -33,7 +34,7 @@ export async function createServiceApp(options: ServiceAppOptions) {
     // While closing, new requests get 503 and in-flight ones finish (graceful drain on SIGTERM).
     return503OnClosing: true,
     genReqId: correlationIdOf,
-    requestIdLogLabel: 'correlationId',
+    logController: new LogController({ requestIdLogLabel: 'correlationId' }),
   }).withTypeProvider<TypeBoxTypeProvider>();
   // A keep-alive connection would hold close() open until its idle timeout (72 s) after the last
   // in-flight response: once closing, every response asks the client to close the connection.
@@ -45,7 +46,7 @@ export async function createServiceApp(options: ServiceAppOptions) {
     if (closing) reply.header('connection', 'close');
     return payload;
   });
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(conveyorValidatorCompiler);
   app.setErrorHandler(sendProblem);
   app.setNotFoundHandler((request, reply) =>
     reply

@@ -1,5 +1,5 @@
-import { sendProblem } from '@conveyor/http';
-import { type FastifyPluginAsyncTypebox, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import { conveyorValidatorCompiler, sendProblem } from '@conveyor/http';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { SagaDatabase } from '../db/tables.ts';
 import type { SagaAction, SagaOrchestrator } from '../saga-orchestrator.ts';
@@ -32,7 +32,7 @@ export const sagaAdminRoutes: FastifyPluginAsyncTypebox<SagaAdminRoutesOptions> 
   const clock = options.clock ?? (() => new Date());
   // TypeBox's own checker refuses unknown properties instead of silently dropping them (Ajv's
   // removeAdditional default), and does not depend on the host's Ajv options.
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(conveyorValidatorCompiler);
   app.setErrorHandler(sendProblem);
 
   app.get(

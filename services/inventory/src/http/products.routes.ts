@@ -1,3 +1,4 @@
+import { conveyorValidatorCompiler } from '@conveyor/http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import { getProduct, getStock, listProducts } from '../application/catalog-queries.ts';
@@ -13,7 +14,6 @@ import {
   ProductPage,
   Stock,
 } from './products.schemas.ts';
-import { strictQueryValidatorCompiler } from './strict-query-validator.ts';
 
 export interface ProductsRoutesOptions {
   db: Kysely<InventoryDatabase>;
@@ -21,7 +21,7 @@ export interface ProductsRoutesOptions {
 
 /** The public catalogue, and each product's stock counts for operators and tests. */
 export const productsRoutes: FastifyPluginAsyncTypebox<ProductsRoutesOptions> = async (app, { db }) => {
-  app.setValidatorCompiler(strictQueryValidatorCompiler);
+  app.setValidatorCompiler(conveyorValidatorCompiler);
   const tags = ['products'];
 
   app.get(

@@ -1,9 +1,9 @@
+import { conveyorValidatorCompiler } from '@conveyor/http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import { getPayment, listPayments } from '../application/payment-queries.ts';
 import type { PaymentsDatabase } from '../db/tables.ts';
 import { Payment, PaymentIdParams, PaymentListQuery, PaymentPage } from './payment-schemas.ts';
-import { strictQueryValidatorCompiler } from './strict-query-validator.ts';
 
 export interface PaymentsRoutesOptions {
   db: Kysely<PaymentsDatabase>;
@@ -15,7 +15,7 @@ export interface PaymentsRoutesOptions {
  * with integer query parameters held to plain digits (encapsulated: these routes only).
  */
 export const paymentsRoutes: FastifyPluginAsyncTypebox<PaymentsRoutesOptions> = async (app, { db }) => {
-  app.setValidatorCompiler(strictQueryValidatorCompiler);
+  app.setValidatorCompiler(conveyorValidatorCompiler);
   app.get(
     '/payments',
     {
