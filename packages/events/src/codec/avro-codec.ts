@@ -26,10 +26,12 @@ export class AvroCodec {
   constructor(
     readonly registry: SchemaRegistry,
     readonly catalog: MessageCatalog,
+    /** Base URL, to set a subject's compatibility directly when two processes race to create it. */
+    private readonly registryUrl?: string,
   ) {}
 
   static connect(registryUrl: string, catalog: MessageCatalog): AvroCodec {
-    return new AvroCodec(new SchemaRegistry({ host: registryUrl }), catalog);
+    return new AvroCodec(new SchemaRegistry({ host: registryUrl }), catalog, registryUrl.replace(/\/+$/, ''));
   }
 
   subject(topic: string, messageType: string): string {
@@ -92,7 +94,7 @@ export class AvroCodec {
     }
   }
 
-  private async registerSubject(subject: string, messageType: string): Promise<number> {
+  private async registerSubject(subject: string, messageType: string, attempt = 1): Promise<number> {
     const { schema } = this.catalog.get(messageType);
     try {
       const { id } = await this.registry.register(
@@ -103,6 +105,16 @@ export class AvroCodec {
     } catch (error) {
       if (isConveyorError(error)) throw error;
       const message = error instanceof Error ? error.message : String(error);
+      // Two services registering one new subject at once: the client read the subject's config
+      // after the other created it but before it set BACKWARD. Set it ourselves and try again.
+      if (/Compatibility does not match the configuration/.test(message) && this.registryUrl && attempt < 3) {
+        await fetch(`${this.registryUrl}/config/${encodeURIComponent(subject)}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+          body: JSON.stringify({ compatibility: 'BACKWARD' }),
+        });
+        return this.registerSubject(subject, messageType, attempt + 1);
+      }
       const status = (error as { status?: number }).status;
       if (status === 409 || /incompatib/i.test(message)) throw schemaIncompatible(subject, message);
       throw schemaRegistrationFailed(subject, message);
