@@ -16,6 +16,7 @@ const entries = {
   infra: ['--import', 'tsx', 'infra/local/src/cli.ts'],
   dlq: ['--import', 'tsx', 'packages/events/src/dead-letters/cli.ts'],
   token: ['--import', 'tsx', 'gateway/src/token-cli.ts'],
+  replay: ['--import', 'tsx', 'scripts/replay.ts'],
   test: ['node_modules/vitest/vitest.mjs', 'run'],
 };
 

@@ -12,4 +12,10 @@ export { OrdersErrorCodes } from './domain/errors.ts';
 export { createOrderSagaHost, createOrdersRelay } from './messaging/order-saga-host.ts';
 export { createOrdersParticipant } from './messaging/orders-participant.ts';
 export { createUsersConsumer } from './messaging/users-consumer.ts';
+export {
+  ORDER_DETAILS_PROJECTION,
+  type OrderDetailsTables,
+  orderDetailsProjection,
+  ordersProjections,
+} from './projections/order-details.projection.ts';
 export { startOrdersService } from './start.ts';

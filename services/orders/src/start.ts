@@ -1,4 +1,4 @@
-import { ensureTopics, migrate } from '@conveyor/events';
+import { ensureTopics, migrate, ProjectionHost } from '@conveyor/events';
 import { createLogger, createMetricsRegistry, type RunningService } from '@conveyor/http';
 import { DEFAULT_PARTITIONS, type TopicKey, topicBindings } from '@conveyor/schemas';
 import type { Kysely } from 'kysely';
@@ -9,6 +9,7 @@ import { createDeps } from './deps.ts';
 import { createOrderSagaHost, createOrdersRelay } from './messaging/order-saga-host.ts';
 import { createOrdersParticipant } from './messaging/orders-participant.ts';
 import { createUsersConsumer } from './messaging/users-consumer.ts';
+import { ordersProjections } from './projections/order-details.projection.ts';
 
 /** Topics orders produces to or consumes from; their schemas are registered at start. */
 const ORDERS_TOPICS: TopicKey[] = [
@@ -50,7 +51,12 @@ export async function startOrdersService(config: OrdersConfig): Promise<RunningS
   });
   const usersConsumer = createUsersConsumer(deps);
   const participant = createOrdersParticipant(deps);
+  const projections = ordersProjections(deps.topics).map(
+    (definition) =>
+      new ProjectionHost({ db: deps.db, kafka: deps.kafka, codec: deps.codec, definition, logger }),
+  );
   relay.start();
+  for (const host of projections) await host.start();
   await usersConsumer.start();
   await participant.start();
   await orchestrator.run();
@@ -61,6 +67,7 @@ export async function startOrdersService(config: OrdersConfig): Promise<RunningS
       () => orchestrator.stop(),
       () => participant.stop(),
       () => usersConsumer.stop(),
+      ...projections.map((host) => () => host.stop()),
       () => relay.stop(),
       () => deps.db.destroy(),
     ],

@@ -6,6 +6,15 @@ const address = { street: '10 Downing Street', city: 'London', postalCode: 'SW1A
 const productA = '2f6c1f0e-3a39-4c1a-9d1e-6a5b2f9b0a01';
 const productB = '2f6c1f0e-3a39-4c1a-9d1e-6a5b2f9b0a02';
 
+/** Polls a condition for up to 20 s. */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met within 20 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe('orders HTTP API', () => {
   let world: OrdersWorld;
   const userId = randomUUID();
@@ -108,21 +117,20 @@ describe('orders HTTP API', () => {
     expect(await world.counts()).toEqual(before);
   });
 
-  it("pages the user's orders with the cached profile", async () => {
+  it("pages the user's orders from the read model, with the profile from users.events", async () => {
     const otherUser = randomUUID();
-    await world.deps.db
-      .insertInto('order_users')
-      .values({
-        user_id: otherUser,
-        email: 'grace@example.com',
-        first_name: 'Grace',
-        last_name: 'Hopper',
-        language: 'en',
-        updated_at: new Date(),
-      })
-      .execute();
+    await world.publishUser({
+      userId: otherUser,
+      email: 'grace@example.com',
+      firstName: 'Grace',
+      lastName: 'Hopper',
+    });
+    await eventually(
+      async () => (await world.app.inject(`/users/${otherUser}/orders`)).json().user?.firstName === 'Grace',
+    );
     for (let i = 0; i < 5; i++) await post(order({ userId: otherUser }));
 
+    await eventually(async () => (await world.app.inject(`/users/${otherUser}/orders`)).json().total === 5);
     const page1 = (await world.app.inject(`/users/${otherUser}/orders?page=1&limit=2`)).json();
     const page3 = (await world.app.inject(`/users/${otherUser}/orders?page=3&limit=2`)).json();
 
@@ -136,6 +144,8 @@ describe('orders HTTP API', () => {
     expect(page1.items).toHaveLength(2);
     expect(page1.items[0]).toMatchObject({ status: 'pending', lines: 2 });
     expect(page3.items).toHaveLength(1);
+    const defaults = (await world.app.inject(`/users/${otherUser}/orders`)).json();
+    expect(defaults).toMatchObject({ page: 1, limit: 20, total: 5 });
   });
 
   describe('refuses bad input with a 4xx naming the field, and writes nothing', () => {

@@ -93,13 +93,20 @@ describe('the users service as a process (node --import tsx services/users/src/m
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
+    let holding: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
     const blocker = db.connection().execute(async (connection) => {
       await sql`begin`.execute(connection);
       await sql`insert into events (stream_id, stream_version, type, data)
                 values (${streamId}, 2, 'UserUpdated', '{}'::jsonb)`.execute(connection);
+      holding();
       await released;
       await sql`rollback`.execute(connection);
     });
+    // The PATCH must find version 2 already taken (and wait), not win the race to it.
+    await held;
     const patched = fetch(`${base}/users/${user.id}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
@@ -114,7 +121,7 @@ describe('the users service as a process (node --import tsx services/users/src/m
         );
         return Number(rows[0]?.n) > 0 ? true : undefined;
       },
-      5_000,
+      20_000,
     );
     running.child.kill('SIGTERM');
     await waitFor(

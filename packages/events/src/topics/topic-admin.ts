@@ -1,4 +1,5 @@
-import type { Kafka } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin, Kafka } from 'kafkajs';
 
 export interface TopicSpec {
   topic: string;
@@ -25,8 +26,46 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
       return names.map((topic) => ({ topic, numPartitions: partitions }));
     });
     const missing = wanted.filter((t) => !existing.has(t.topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    if (missing.length > 0) {
+      // Several services create shared topics at start: "already exists" is success here.
+      await admin
+        .createTopics({ topics: missing, waitForLeaders: false })
+        .catch((error: { type?: string }) => {
+          if (error.type !== 'TOPIC_ALREADY_EXISTS') throw error;
+        });
+      await waitForLeaders(
+        admin,
+        missing.map((t) => t.topic),
+      );
+    }
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * kafkajs' own waitForLeaders gives up on the first "does not host this topic-partition", which a
+ * busy broker answers for a moment after creating a topic: poll the metadata until every
+ * partition has a leader.
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      if (
+        found.length === topics.length &&
+        found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+      ) {
+        return;
+      }
+    } catch (error) {
+      last = error;
+    }
+    await sleep(200);
+  }
+  throw new Error(
+    `topics ${topics.join(', ')} have no leader after ${timeoutMs / 1000} s${last ? ` (${String(last)})` : ''}`,
+  );
 }

@@ -67,23 +67,27 @@ export interface UserOrdersPage {
   totalPages: number;
 }
 
-/** GetUserOrders: a page of the user's orders, newest first, with the cached profile. */
+/**
+ * GetUserOrders: a page of the user's orders, newest first, with the cached profile. Reads the
+ * orders.order-details projection (fed from orders.events and users.events, rebuildable with
+ * `npm run replay`), so an order placed a moment ago may appear a moment later.
+ */
 export async function getUserOrders(
   db: Kysely<OrdersDatabase>,
   query: { userId: string; page: number; limit: number },
 ): Promise<UserOrdersPage> {
   const [user, count, rows] = await Promise.all([
-    db.selectFrom('order_users').selectAll().where('user_id', '=', query.userId).executeTakeFirst(),
+    db.selectFrom('order_user_profiles').selectAll().where('user_id', '=', query.userId).executeTakeFirst(),
     db
-      .selectFrom('order_views')
+      .selectFrom('order_details')
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .where('user_id', '=', query.userId)
       .executeTakeFirstOrThrow(),
     db
-      .selectFrom('order_views')
+      .selectFrom('order_details')
       .selectAll()
       .where('user_id', '=', query.userId)
-      .orderBy('created_at', 'desc')
+      .orderBy('placed_at', 'desc')
       .orderBy('order_id')
       .limit(query.limit)
       .offset((query.page - 1) * query.limit)
@@ -106,8 +110,8 @@ export async function getUserOrders(
       reason: r.reason,
       totalCents: r.total_cents === null ? null : Number(r.total_cents),
       currency: r.currency,
-      lines: r.items.length,
-      createdAt: r.created_at.toISOString(),
+      lines: r.lines,
+      createdAt: r.placed_at.toISOString(),
     })),
     page: query.page,
     limit: query.limit,

@@ -37,8 +37,33 @@ export interface IdempotencyKeysTable {
   created_at: ColumnType<Date, Date | undefined, never>;
 }
 
-export interface OrdersDatabase extends SagaDatabase {
+export interface OrdersDatabase extends SagaDatabase, OrderDetailsViews {
   order_views: OrderViewsTable;
   order_users: OrderUsersTable;
   idempotency_keys: IdempotencyKeysTable;
+}
+
+/** Views of the served generation of the orders.order-details projection (read only). */
+interface OrderDetailsViews {
+  order_details: {
+    order_id: string;
+    user_id: string;
+    status: OrderStatus;
+    reason: string | null;
+    items: Json<OrderLine[]>;
+    lines: number;
+    total_cents: string | null;
+    currency: string | null;
+    payment_id: string | null;
+    placed_at: Date;
+    updated_at: Date;
+  };
+  order_user_profiles: {
+    user_id: string;
+    email: string;
+    first_name: string;
+    last_name: string;
+    language: string;
+    updated_at: Date;
+  };
 }

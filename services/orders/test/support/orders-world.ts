@@ -1,4 +1,5 @@
-import { type EventsDatabase, ensureTopics, migrate } from '@conveyor/events';
+import { randomUUID } from 'node:crypto';
+import { type EventsDatabase, ensureTopics, migrate, ProjectionHost } from '@conveyor/events';
 import { createTestDatabase, type TestDatabase, uniqueName } from '@conveyor/infra-local/testing';
 import type { SagaOrchestrator } from '@conveyor/saga';
 import { DEFAULT_PARTITIONS, topicBindings, topicNames } from '@conveyor/schemas';
@@ -8,7 +9,9 @@ import { buildApp } from '../../src/app.ts';
 import type { OrdersConfig } from '../../src/config.ts';
 import { ordersMigrations } from '../../src/db/migrations.ts';
 import { createDeps, type OrdersDeps } from '../../src/deps.ts';
-import { createOrderSagaHost } from '../../src/messaging/order-saga-host.ts';
+import { createOrderSagaHost, createOrdersRelay } from '../../src/messaging/order-saga-host.ts';
+import { createUsersConsumer } from '../../src/messaging/users-consumer.ts';
+import { ordersProjections } from '../../src/projections/order-details.projection.ts';
 
 /** A fresh orders database and topic namespace; the app over them, with its orchestrator not running. */
 export async function createOrdersWorld() {
@@ -31,10 +34,47 @@ export async function createOrdersWorld() {
     deps.kafka,
     Object.values(names).map((topic) => ({ topic, partitions: DEFAULT_PARTITIONS })),
   );
-  await deps.codec.registerAll(topicBindings(['usersEvents', 'ordersEvents'], namespace));
+  await deps.codec.registerAll(
+    topicBindings(
+      ['usersEvents', 'ordersEvents', 'inventoryCommands', 'paymentsCommands', 'ordersCommands'],
+      namespace,
+    ),
+  );
   const orchestrator: SagaOrchestrator = createOrderSagaHost(deps, { stepTimeoutMs: 10_000 });
   const app = await buildApp(deps, orchestrator);
   await app.ready();
+  // The read side: the relay publishes orders.events, the users consumer and the projection read topics.
+  const relay = createOrdersRelay(deps, database.url);
+  const usersConsumer = createUsersConsumer(deps);
+  const projections = ordersProjections(deps.topics).map(
+    (definition) => new ProjectionHost({ db: deps.db, kafka: deps.kafka, codec: deps.codec, definition }),
+  );
+  relay.start();
+  await usersConsumer.start();
+  for (const host of projections) await host.start();
+
+  /** Publishes user.created on the namespaced users.events, as the users service would. */
+  async function publishUser(user: { userId: string; email: string; firstName: string; lastName: string }) {
+    const producer = deps.kafka.producer();
+    await producer.connect();
+    const messageId = randomUUID();
+    await producer.send({
+      topic: names.usersEvents,
+      acks: -1,
+      messages: [
+        {
+          key: user.userId,
+          value: await deps.codec.encode(names.usersEvents, 'user.created', {
+            ...user,
+            language: 'en',
+            createdAt: new Date().toISOString(),
+          }),
+          headers: { 'message-id': messageId, 'message-type': 'user.created', 'correlation-id': messageId },
+        },
+      ],
+    });
+    await producer.disconnect();
+  }
   return {
     config,
     deps,
@@ -61,7 +101,11 @@ export async function createOrdersWorld() {
         events: await count('events'),
       };
     },
+    publishUser,
     async close() {
+      for (const host of projections) await host.stop();
+      await usersConsumer.stop();
+      await relay.stop();
       await app.close();
       await deps.db.destroy();
       await database.drop();

@@ -1,0 +1,141 @@
+import type { ProjectionDefinition } from '@conveyor/events';
+import type {
+  OrderCancelled,
+  OrderConfirmed,
+  OrderPlaced,
+  TopicKey,
+  UserCreated,
+  UserUpdated,
+} from '@conveyor/schemas';
+import { sql } from 'kysely';
+
+export const ORDER_DETAILS_PROJECTION = 'orders.order-details';
+
+/** The read model behind GET /users/:userId/orders, rebuilt from orders.events and users.events. */
+export interface OrderDetailsTables {
+  order_details: {
+    order_id: string;
+    user_id: string;
+    status: string;
+    reason: string | null;
+    items: string;
+    lines: number;
+    total_cents: string | null;
+    currency: string | null;
+    payment_id: string | null;
+    placed_at: string;
+    updated_at: string;
+  };
+  order_user_profiles: {
+    user_id: string;
+    email: string;
+    first_name: string;
+    last_name: string;
+    language: string;
+    updated_at: string;
+  };
+}
+
+export function orderDetailsProjection(
+  topics: Record<TopicKey, string>,
+): ProjectionDefinition<OrderDetailsTables> {
+  return {
+    name: ORDER_DETAILS_PROJECTION,
+    topics: [topics.ordersEvents, topics.usersEvents],
+    tables: ['order_details', 'order_user_profiles'],
+    async createTables(db, schema) {
+      await sql`CREATE TABLE ${sql.id(schema, 'order_details')} (
+        order_id uuid PRIMARY KEY, user_id uuid NOT NULL, status text NOT NULL, reason text,
+        items jsonb NOT NULL, lines int NOT NULL, total_cents bigint, currency text, payment_id text,
+        placed_at timestamptz NOT NULL, updated_at timestamptz NOT NULL
+      )`.execute(db);
+      await sql`CREATE INDEX ON ${sql.id(schema, 'order_details')} (user_id, placed_at DESC, order_id)`.execute(
+        db,
+      );
+      await sql`CREATE TABLE ${sql.id(schema, 'order_user_profiles')} (
+        user_id uuid PRIMARY KEY, email text NOT NULL, first_name text NOT NULL, last_name text NOT NULL,
+        language text NOT NULL, updated_at timestamptz NOT NULL
+      )`.execute(db);
+    },
+    handlers: {
+      'order.placed': async (message, { db }) => {
+        const o = message.data as OrderPlaced;
+        await db
+          .insertInto('order_details')
+          .values({
+            order_id: o.orderId,
+            user_id: o.userId,
+            status: 'pending',
+            reason: null,
+            items: JSON.stringify(o.items),
+            lines: o.items.length,
+            total_cents: null,
+            currency: null,
+            payment_id: null,
+            placed_at: o.placedAt,
+            updated_at: o.placedAt,
+          })
+          .onConflict((oc) => oc.column('order_id').doNothing())
+          .execute();
+      },
+      'order.confirmed': async (message, { db }) => {
+        const o = message.data as OrderConfirmed;
+        await db
+          .updateTable('order_details')
+          .set({
+            status: 'confirmed',
+            total_cents: String(o.totalCents),
+            currency: o.currency,
+            payment_id: o.paymentId,
+            updated_at: o.confirmedAt,
+          })
+          .where('order_id', '=', o.orderId)
+          .execute();
+      },
+      'order.cancelled': async (message, { db }) => {
+        const o = message.data as OrderCancelled;
+        await db
+          .updateTable('order_details')
+          .set({ status: 'cancelled', reason: o.reason, updated_at: o.cancelledAt })
+          .where('order_id', '=', o.orderId)
+          .execute();
+      },
+      'user.created': async (message, { db }) => {
+        const u = message.data as UserCreated;
+        await db
+          .insertInto('order_user_profiles')
+          .values({
+            user_id: u.userId,
+            email: u.email,
+            first_name: u.firstName,
+            last_name: u.lastName,
+            language: u.language,
+            updated_at: u.createdAt,
+          })
+          .onConflict((oc) => oc.column('user_id').doNothing())
+          .execute();
+      },
+      'user.updated': async (message, { db }) => {
+        const { userId, changes, updatedAt } = message.data as UserUpdated;
+        await db
+          .updateTable('order_user_profiles')
+          .set({
+            ...(changes.email ? { email: changes.email } : {}),
+            ...(changes.firstName ? { first_name: changes.firstName } : {}),
+            ...(changes.lastName ? { last_name: changes.lastName } : {}),
+            ...(changes.language ? { language: changes.language } : {}),
+            updated_at: updatedAt,
+          })
+          .where('user_id', '=', userId)
+          .execute();
+      },
+    },
+  };
+}
+
+/** Every projection of the orders service, for its host and for `npm run replay`. */
+export function ordersProjections(
+  topics: Record<TopicKey, string>,
+): ProjectionDefinition<OrderDetailsTables>[] {
+  return [orderDetailsProjection(topics)];
+}
