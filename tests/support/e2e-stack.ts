@@ -9,7 +9,7 @@ import { inject } from 'vitest';
 /** A whole stack on free ports, fresh databases and a fresh topic namespace. */
 export async function startE2eStack(
   env: DevStackOptions['env'] = {},
-): Promise<DevStack & { logDir: string; teardown(): Promise<void> }> {
+): Promise<DevStack & { logDir: string; topicNamespace: string; teardown(): Promise<void> }> {
   const name = uniqueName('e2e').toLowerCase();
   const logDir = mkdtempSync(join(tmpdir(), 'conveyor-e2e-'));
   const stack = new DevStack({
@@ -24,6 +24,7 @@ export async function startE2eStack(
   await stack.start();
   return Object.assign(stack, {
     logDir,
+    topicNamespace: name,
     async teardown() {
       await stack.stop();
       await stack.dropDatabases();
