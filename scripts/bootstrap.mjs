@@ -17,6 +17,7 @@ const entries = {
   dlq: ['--import', 'tsx', 'packages/events/src/dead-letters/cli.ts'],
   token: ['--import', 'tsx', 'gateway/src/token-cli.ts'],
   replay: ['--import', 'tsx', 'scripts/replay.ts'],
+  chaos: ['--import', 'tsx', 'tests/chaos/cli.ts'],
   test: ['node_modules/vitest/vitest.mjs', 'run'],
 };
 

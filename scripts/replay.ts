@@ -62,6 +62,7 @@ async function main(): Promise<number> {
       codec,
       definition: entry.definition,
       from,
+      groupPrefix: namespace,
       onProgress: (p) =>
         process.stdout.write(`\r${progressLine(p.applied, Number(p.lag), p.ratePerSecond, p.generation)}`),
     });

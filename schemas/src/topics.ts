@@ -46,3 +46,11 @@ export function topicBindings(
   const names = topicNames(namespace);
   return keys.map((key) => ({ topic: names[key], types: [...TOPICS[key].types] }));
 }
+
+/**
+ * A consumer group name under the topic namespace. kafkajs' group leader assigns only the topics it
+ * subscribed itself, so two environments sharing one group name on one Kafka would starve each other.
+ */
+export function groupName(namespace: string, name: string): string {
+  return namespace ? `${namespace}.${name}` : name;
+}

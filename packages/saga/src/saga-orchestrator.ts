@@ -36,8 +36,10 @@ export interface SagaOrchestratorOptions {
   definitions: SagaDefinition<any>[];
   /** @default 'saga.replies' */
   repliesTopic?: string;
-  /** Inbox name and consumer group of the replies consumer. @default 'saga-orchestrator' */
+  /** Inbox name of the replies consumer (and its group unless groupId is set). @default 'saga-orchestrator' */
   name?: string;
+  /** Kafka consumer group of the replies consumer. @default name */
+  groupId?: string;
   /**
    * kafkajs settings of the replies consumer. A killed orchestrator's partitions move to its
    * successor only after `sessionTimeout` (kafkajs default 30 s); lower it for faster takeover.
@@ -144,6 +146,7 @@ export class SagaOrchestrator {
       db: this.options.db,
       codec: this.options.codec,
       name: this.options.name ?? 'saga-orchestrator',
+      ...(this.options.groupId ? { groupId: this.options.groupId } : {}),
       topics: [this.repliesTopic],
       handlers: { [SAGA_REPLY_TYPE]: (message, trx) => this.onReply(message, trx) },
       ...(this.options.consumerConfig ? { consumerConfig: this.options.consumerConfig } : {}),

@@ -31,8 +31,10 @@ export interface SagaParticipantOptions<DB extends EventsDatabase> {
   kafka: Kafka;
   db: Kysely<DB>;
   codec: AvroCodec;
-  /** Inbox name and consumer group, e.g. `inventory-participant`. */
+  /** Inbox name, e.g. `inventory-participant`; the consumer group too unless groupId is set. */
   name: string;
+  /** Kafka consumer group. @default name */
+  groupId?: string;
   /** The topic the orchestrator sends this participant's commands to. */
   commandsTopic: string;
   /** @default 'saga.replies' */
@@ -65,6 +67,7 @@ export function createSagaParticipant<DB extends EventsDatabase>(
     db: options.db,
     codec: options.codec,
     name: options.name,
+    ...(options.groupId ? { groupId: options.groupId } : {}),
     topics: [options.commandsTopic],
     handlers,
     ...(options.retry ? { retry: options.retry } : {}),

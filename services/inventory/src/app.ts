@@ -2,6 +2,7 @@ import { createServiceApp } from '@conveyor/http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from './deps.ts';
 import { productsRoutes } from './http/products.routes.ts';
+import { stockViewRoutes } from './http/stock-view.routes.ts';
 
 export interface BuildAppOptions {
   /** Request logs (pino); none when absent, as in tests. */
@@ -10,7 +11,9 @@ export interface BuildAppOptions {
 
 /**
  * The inventory HTTP app: the shared service kit (problem+json, correlation id, /health, /ready,
- * /metrics, /docs) and the catalogue routes. It never listens: main.ts does, tests inject.
+ * /metrics, /docs), the catalogue routes and the stock view. It never listens: main.ts does, tests
+ * inject. GET /stock-view reads the `stock_view` view, which the inventory.stock-view projection
+ * host creates on its first start (startInventoryService does that before building the app).
  */
 export async function buildApp(
   deps: Pick<Deps, 'db' | 'metrics' | 'readiness'>,
@@ -23,5 +26,6 @@ export async function buildApp(
     metrics: deps.metrics,
   });
   await app.register(productsRoutes, { db: deps.db });
+  await app.register(stockViewRoutes, { db: deps.db });
   return app;
 }

@@ -1,13 +1,15 @@
-import { ensureTopics, migrate, OutboxRelay } from '@conveyor/events';
+import { ensureTopics, migrate, OutboxRelay, ProjectionHost } from '@conveyor/events';
 import { Gauge, type RunningService, type Stoppable } from '@conveyor/http';
 import { DEFAULT_PARTITIONS, type TopicKey, topicBindings } from '@conveyor/schemas';
 import type { Kysely } from 'kysely';
 import { buildApp } from './app.ts';
 import type { InventoryConfig } from './config.ts';
 import { migrations } from './db/migrations.ts';
+import type { InventoryDatabase } from './db/tables.ts';
 import { createDeps, type Deps, type DepsOverrides } from './deps.ts';
 import { createInventoryParticipant } from './messaging/inventory-participant.ts';
 import { createOrderConfirmationsConsumer } from './messaging/order-confirmations.ts';
+import { inventoryProjections } from './projections/stock-view.projection.ts';
 
 /** The topics inventory produces to or consumes from. */
 export const INVENTORY_TOPICS: readonly TopicKey[] = [
@@ -19,12 +21,15 @@ export const INVENTORY_TOPICS: readonly TopicKey[] = [
 
 export interface InventoryService extends RunningService {
   deps: Deps;
+  /** One host per projection (inventory.stock-view), following its served generation. */
+  projections: ProjectionHost<InventoryDatabase>[];
 }
 
 /**
- * Starts everything but the listener: migrate, topics, schemas, the outbox relay, the saga
- * participant and the order-confirmations consumer, then the app. `stop` is in shutdown order
- * (consumers, relay, pool). If a step fails, what already started is stopped before rethrowing.
+ * Starts everything but the listener: migrate, topics, schemas, the outbox relay, the projection
+ * hosts, the saga participant and the order-confirmations consumer, then the app. `stop` is in
+ * shutdown order (consumers, projections, relay, pool). If a step fails, what already started is
+ * stopped before rethrowing.
  */
 export async function startInventoryService(
   config: InventoryConfig,
@@ -51,13 +56,29 @@ export async function startInventoryService(
     stop.unshift(() => relay.stop());
     registerOutboxMetrics(deps, relay);
 
+    // Started before the app: the first start creates the views the routes read.
+    const projections: ProjectionHost<InventoryDatabase>[] = [];
+    for (const definition of inventoryProjections(config.topicNamespace)) {
+      const host = new ProjectionHost({
+        db: deps.db,
+        kafka: deps.kafka,
+        groupPrefix: config.topicNamespace,
+        codec: deps.codec,
+        definition,
+        logger: deps.logger,
+      });
+      stop.unshift(() => host.stop());
+      await host.start();
+      projections.push(host);
+    }
+
     for (const consumer of [createInventoryParticipant(deps), createOrderConfirmationsConsumer(deps)]) {
       await consumer.start();
       stop.unshift(() => consumer.stop());
     }
 
     const app = await buildApp(deps, { logger: deps.logger });
-    return { app, deps, stop: [...stop, () => deps.close()] };
+    return { app, deps, projections, stop: [...stop, () => deps.close()] };
   } catch (error) {
     for (const step of stop) await step().catch(() => undefined);
     await deps.close().catch(() => undefined);

@@ -21,6 +21,8 @@ export interface OrdersDeps {
   codec: AvroCodec;
   kafka: Kafka;
   topics: Record<TopicKey, string>;
+  /** The topic namespace; consumer groups are named under it too. */
+  namespace: string;
   clock: () => Date;
   newId: () => string;
   logger: Logger;
@@ -40,6 +42,7 @@ export function createDeps(config: OrdersConfig, logger: Logger = silentLogger):
     codec: AvroCodec.connect(config.schemaRegistryUrl, catalog),
     kafka: new Kafka({ clientId: 'orders', brokers: config.kafkaBrokers, logLevel: logLevel.ERROR }),
     topics: topicNames(config.topicNamespace),
+    namespace: config.topicNamespace,
     clock: () => new Date(),
     newId: randomUUID,
     logger,

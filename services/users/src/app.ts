@@ -2,6 +2,7 @@ import { createMetricsRegistry, createServiceApp } from '@conveyor/http';
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { UsersDeps } from './deps.ts';
+import { directoryRoutes } from './http/directory.routes.ts';
 import { usersRoutes } from './http/users.routes.ts';
 import { kafkaReadiness } from './messaging/kafka-readiness.ts';
 import { type OutboxBacklogSource, registerOutboxMetrics } from './messaging/outbox-metrics.ts';
@@ -15,7 +16,9 @@ export interface BuildAppOptions {
 
 /**
  * The users HTTP app: the routes on @conveyor/http's service app (problem+json, correlation ids,
- * /health, /ready checking Postgres and Kafka, /metrics, /docs). Never listens.
+ * /health, /ready checking Postgres and Kafka, /metrics, /docs). Never listens. GET /directory
+ * reads the `user_directory` view, which the users.directory projection host creates on its first
+ * start (startUsersService does that before building the app).
  */
 export async function buildApp(deps: UsersDeps, options: BuildAppOptions = {}) {
   const metrics = createMetricsRegistry('users');
@@ -32,6 +35,7 @@ export async function buildApp(deps: UsersDeps, options: BuildAppOptions = {}) {
   app.addHook('onClose', kafka.close);
   if (options.outbox) registerOutboxMetrics(metrics, options.outbox);
   await app.register(usersRoutes, { deps });
+  await app.register(directoryRoutes, { db: deps.db });
   return app;
 }
 

@@ -1,9 +1,16 @@
 export { type BuildAppOptions, buildApp, type UsersApp } from './app.ts';
+export type { DirectoryEntry, DirectoryPage } from './application/directory-queries.ts';
 export type { UserView } from './application/user-rows.ts';
 export { type LogLevel, loadConfig, type UsersConfig } from './config.ts';
 export { migrations, usersMigrations } from './db/migrations.ts';
-export type { UsersDatabase, UsersTable } from './db/tables.ts';
+export type { UserDirectoryTable, UsersDatabase, UsersTable } from './db/tables.ts';
 export { createDeps, type UsersDeps } from './deps.ts';
 export { type UsersErrorCode, UsersErrorCodes } from './domain/errors.ts';
 export { LANGUAGES, type Language } from './domain/user-fields.ts';
+export {
+  USER_DIRECTORY_PROJECTION,
+  type UserDirectoryTables,
+  userDirectoryProjection,
+  usersProjections,
+} from './projections/user-directory.projection.ts';
 export { type StartUsersServiceOptions, startUsersService, type UsersService } from './users-service.ts';

@@ -1,4 +1,11 @@
-import { ensureTopics, type Logger, migrate, OutboxRelay, silentLogger } from '@conveyor/events';
+import {
+  ensureTopics,
+  type Logger,
+  migrate,
+  OutboxRelay,
+  ProjectionHost,
+  silentLogger,
+} from '@conveyor/events';
 import type { RunningService } from '@conveyor/http';
 import { DEFAULT_PARTITIONS, topicBindings } from '@conveyor/schemas';
 import type { FastifyBaseLogger } from 'fastify';
@@ -6,7 +13,9 @@ import type { Kysely } from 'kysely';
 import { buildApp, type UsersApp } from './app.ts';
 import type { UsersConfig } from './config.ts';
 import { migrations } from './db/migrations.ts';
+import type { UsersDatabase } from './db/tables.ts';
 import { createDeps, type UsersDeps } from './deps.ts';
+import { usersProjections } from './projections/user-directory.projection.ts';
 
 export interface StartUsersServiceOptions {
   /** The service logger (pino), also given to Fastify. @default none */
@@ -17,11 +26,14 @@ export interface UsersService extends RunningService {
   app: UsersApp;
   deps: UsersDeps;
   relay: OutboxRelay;
+  /** One host per projection (users.directory), following its served generation. */
+  projections: ProjectionHost<UsersDatabase>[];
 }
 
 /**
- * Everything main does before listening: deps, migrations, topics, schemas, the outbox relay and
- * the app. `stop` lists what to stop, in order, once the app has closed (runService does that).
+ * Everything main does before listening: deps, migrations, topics, schemas, the outbox relay, the
+ * projection hosts and the app. `stop` lists what to stop, in order, once the app has closed
+ * (runService does that): the projections, then the relay, then the pool.
  */
 export async function startUsersService(
   config: UsersConfig,
@@ -30,6 +42,7 @@ export async function startUsersService(
   const logger = options.logger;
   const deps = createDeps(config, logger ?? silentLogger);
   let relay: OutboxRelay | undefined;
+  const projections: ProjectionHost<UsersDatabase>[] = [];
   try {
     await migrate(deps.db as Kysely<unknown>, migrations);
     await ensureTopics(deps.kafka, [{ topic: deps.topics.usersEvents, partitions: DEFAULT_PARTITIONS }]);
@@ -43,10 +56,30 @@ export async function startUsersService(
       logger: deps.logger,
     });
     relay.start();
+    // Started before the app: the first start creates the views the routes read.
+    for (const definition of usersProjections(config.topicNamespace)) {
+      const host = new ProjectionHost({
+        db: deps.db,
+        kafka: deps.kafka,
+        groupPrefix: config.topicNamespace,
+        codec: deps.codec,
+        definition,
+        logger: deps.logger,
+      });
+      projections.push(host);
+      await host.start();
+    }
     const app = await buildApp(deps, { logger: logger ?? false, outbox: relay });
     const running = relay;
-    return { app, deps, relay, stop: [() => running.stop(), () => deps.db.destroy()] };
+    return {
+      app,
+      deps,
+      relay,
+      projections,
+      stop: [...projections.map((host) => () => host.stop()), () => running.stop(), () => deps.db.destroy()],
+    };
   } catch (error) {
+    for (const host of projections) await host.stop().catch(() => undefined);
     await relay?.stop().catch(() => undefined);
     await deps.db.destroy().catch(() => undefined);
     throw error;

@@ -15,6 +15,8 @@ export interface ProjectionHostOptions<DB extends EventsDatabase> {
   // biome-ignore lint/suspicious/noExplicitAny: table types differ per projection
   definition: ProjectionDefinition<any>;
   logger?: Logger;
+  /** Prefix of the runners' consumer groups (the topic namespace). @default '' */
+  groupPrefix?: string;
 }
 
 /**
@@ -58,6 +60,7 @@ export class ProjectionHost<DB extends EventsDatabase = EventsDatabase> {
       generation,
       role: 'served',
       logger: this.options.logger ?? silentLogger,
+      ...(this.options.groupPrefix ? { groupPrefix: this.options.groupPrefix } : {}),
     });
     this.runner = runner;
     await runner.start();

@@ -29,6 +29,8 @@ export interface RebuildOptions<DB extends EventsDatabase> {
   onProgress?: (progress: RebuildProgress) => void;
   /** @default 250 */
   pollMs?: number;
+  /** Prefix of the rebuild's consumer group (the topic namespace). @default '' */
+  groupPrefix?: string;
   logger?: Logger;
 }
 
@@ -104,6 +106,7 @@ async function rebuildLocked<DB extends EventsDatabase>(
     generation,
     role: 'building',
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.groupPrefix ? { groupPrefix: options.groupPrefix } : {}),
   });
   // Everything on the topics when the rebuild starts is in the new generation before it is served.
   const target = new Map(

@@ -18,6 +18,8 @@ export interface ProjectionRunnerOptions {
   /** `served`: the live runner; `building`: a rebuild. It retires when its generation leaves that role. */
   role: 'served' | 'building';
   logger?: Logger;
+  /** Prefix of the consumer group (the topic namespace), so environments sharing a Kafka do not share groups. @default '' */
+  groupPrefix?: string;
   /** Called after each applied batch with the number of messages it held. */
   onApplied?: (count: number) => void;
 }
@@ -53,7 +55,7 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     const { kafka, definition, generation } = this.options;
     const consumer = kafka.consumer({
-      groupId: `conveyor-projection.${definition.name}.g${generation}.${this.options.role}`,
+      groupId: `${this.options.groupPrefix ? `${this.options.groupPrefix}.` : ''}conveyor-projection.${definition.name}.g${generation}.${this.options.role}`,
       maxWaitTimeInMs: 500,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,

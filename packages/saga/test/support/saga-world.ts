@@ -178,6 +178,7 @@ export class SagaWorld {
               db: this.participantDb,
               codec: this.codec,
               name: `${step}-participant`,
+              groupId: `${step}-participant.${this.topics.replies}`,
               topics: [this.topics[step]],
               handlers: {
                 'test.saga-step': async (command, trx) => {
@@ -196,6 +197,8 @@ export class SagaWorld {
               db: this.participantDb,
               codec: this.codec,
               name: `${step}-participant`,
+              // Groups per world: test files run side by side on one Kafka.
+              groupId: `${step}-participant.${this.topics.replies}`,
               commandsTopic: this.topics[step],
               repliesTopic: this.topics.replies,
               handlers: { 'test.saga-step': handler, 'test.saga-undo': handler },
@@ -213,6 +216,7 @@ export class SagaWorld {
       codec: this.codec,
       definitions: [this.definition],
       repliesTopic: this.topics.replies,
+      groupId: `saga-orchestrator.${this.topics.replies}`,
       sweepIntervalMs: 200,
       ...options,
     });

@@ -37,9 +37,28 @@ export interface ReservationsTable {
   updated_at: Generated<Date>;
 }
 
-/** The inventory database: the events tables and the service's own. */
+/**
+ * Stock movements per product, from inventory.events (the inventory.stock-view projection). Every
+ * unit ever reserved is in exactly one column: `reserved + sold + released` = units reserved. The
+ * initial stock is not in the events, so this shows movements, not what is available.
+ */
+export interface StockViewTable {
+  product_id: string;
+  /** Held now: reserved by orders neither sold nor released yet. */
+  reserved: number;
+  /** Sold and not given back (a release after a sale gives units back). */
+  sold: number;
+  /** Given back, from holds and from sales. */
+  released: number;
+  /** The time of the product's latest movement (written as the event's ISO string). */
+  updated_at: ColumnType<Date, string, string>;
+}
+
+/** The inventory database: the events tables and the service's own, and the projection views. */
 export interface InventoryDatabase extends EventsDatabase {
   products: ProductsTable;
   stock: StockTable;
   reservations: ReservationsTable;
+  /** A view (read only): the served generation of inventory.stock-view. */
+  stock_view: StockViewTable;
 }

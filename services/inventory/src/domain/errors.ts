@@ -11,6 +11,7 @@ export const InventoryErrorCodes = {
   INVENTORY_INVALID_RESERVATION: 422,
   INVENTORY_RESERVATION_RELEASED: 409,
   INVENTORY_RESERVATION_NOT_HELD: 409,
+  INVENTORY_NO_STOCK_MOVEMENTS: 404,
 } as const;
 
 export type InventoryErrorCode = keyof typeof InventoryErrorCodes;
@@ -61,3 +62,8 @@ export const reservationReleased = (orderId: string) =>
 
 export const reservationNotHeld = (orderId: string) =>
   inventoryError('INVENTORY_RESERVATION_NOT_HELD', `no stock is held for order ${orderId}`, { orderId });
+
+export const noStockMovements = (productId: string) =>
+  inventoryError('INVENTORY_NO_STOCK_MOVEMENTS', `product ${productId} has no stock movements`, {
+    productId,
+  });

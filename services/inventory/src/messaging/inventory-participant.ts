@@ -1,11 +1,11 @@
 import type { ConsumerRunner, IncomingMessage } from '@conveyor/events';
 import { type CommandHandler, createSagaParticipant, type ParticipantResult } from '@conveyor/saga';
 import type { ReleaseStock, ReserveStock } from '@conveyor/schemas';
+import { groupName } from '@conveyor/schemas';
 import { releaseStock, reserveStock } from '../application/reservation-commands.ts';
 import type { InventoryDatabase } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import { isReservationRefusal } from '../domain/errors.ts';
-import { namespacedGroup } from './group-names.ts';
 
 export const PARTICIPANT_NAME = 'inventory-participant';
 
@@ -47,8 +47,8 @@ export function createInventoryParticipant(deps: Deps): ConsumerRunner<Inventory
     kafka: deps.kafka,
     db: deps.db,
     codec: deps.codec,
-    // The participant's name is its consumer group too (the saga package has no groupId option).
-    name: namespacedGroup(deps.config.topicNamespace, PARTICIPANT_NAME),
+    name: PARTICIPANT_NAME,
+    groupId: groupName(deps.config.topicNamespace, PARTICIPANT_NAME),
     commandsTopic: deps.topics.inventoryCommands,
     repliesTopic: deps.topics.sagaReplies,
     handlers: inventoryCommandHandlers(deps),

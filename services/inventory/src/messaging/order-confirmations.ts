@@ -1,9 +1,9 @@
 import { ConsumerRunner } from '@conveyor/events';
 import type { OrderConfirmed } from '@conveyor/schemas';
+import { groupName } from '@conveyor/schemas';
 import { sellStock } from '../application/reservation-commands.ts';
 import type { InventoryDatabase } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
-import { namespacedGroup } from './group-names.ts';
 
 export const ORDER_CONFIRMATIONS_NAME = 'inventory-order-confirmations';
 
@@ -19,7 +19,7 @@ export function createOrderConfirmationsConsumer(deps: Deps): ConsumerRunner<Inv
     db: deps.db,
     codec: deps.codec,
     name: ORDER_CONFIRMATIONS_NAME,
-    groupId: namespacedGroup(deps.config.topicNamespace, ORDER_CONFIRMATIONS_NAME),
+    groupId: groupName(deps.config.topicNamespace, ORDER_CONFIRMATIONS_NAME),
     topics: [deps.topics.ordersEvents],
     handlers: {
       'order.confirmed': async (message, trx) => {

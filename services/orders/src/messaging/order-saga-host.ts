@@ -6,6 +6,7 @@ import {
   type SagaState,
   sagaView,
 } from '@conveyor/saga';
+import { groupName } from '@conveyor/schemas';
 import type { Transaction } from 'kysely';
 import {
   CREATE_ORDER_SAGA,
@@ -31,6 +32,7 @@ export function createOrderSagaHost(
     definitions: [createOrderSaga(deps.topics, options.stepTimeoutMs)],
     repliesTopic: deps.topics.sagaReplies,
     name: 'orders-saga-orchestrator',
+    groupId: groupName(deps.namespace, 'orders-saga-orchestrator'),
     clock: deps.clock,
     newId: deps.newId,
     ...(options.metrics ? { metrics: options.metrics } : {}),

@@ -1,5 +1,6 @@
 import { isConveyorError } from '@conveyor/events';
 import { createSagaParticipant, type ParticipantResult } from '@conveyor/saga';
+import { groupName } from '@conveyor/schemas';
 import { executeOrderCommand } from '../application/order-writes.ts';
 import type { OrdersDatabase } from '../db/tables.ts';
 import type { OrdersDeps } from '../deps.ts';
@@ -12,6 +13,7 @@ export function createOrdersParticipant(deps: OrdersDeps) {
     db: deps.db,
     codec: deps.codec,
     name: 'orders-participant',
+    groupId: groupName(deps.namespace, 'orders-participant'),
     commandsTopic: deps.topics.ordersCommands,
     repliesTopic: deps.topics.sagaReplies,
     logger: deps.logger,

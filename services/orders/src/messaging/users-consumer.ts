@@ -1,5 +1,5 @@
 import { ConsumerRunner } from '@conveyor/events';
-import type { UserCreated, UserUpdated } from '@conveyor/schemas';
+import { groupName, type UserCreated, type UserUpdated } from '@conveyor/schemas';
 import type { OrdersDatabase } from '../db/tables.ts';
 import type { OrdersDeps } from '../deps.ts';
 
@@ -13,6 +13,7 @@ export function createUsersConsumer(deps: OrdersDeps): ConsumerRunner<OrdersData
     db: deps.db,
     codec: deps.codec,
     name: 'orders-users',
+    groupId: groupName(deps.namespace, 'orders-users'),
     topics: [deps.topics.usersEvents],
     logger: deps.logger,
     handlers: {

@@ -47,7 +47,14 @@ export async function createOrdersWorld() {
   const relay = createOrdersRelay(deps, database.url);
   const usersConsumer = createUsersConsumer(deps);
   const projections = ordersProjections(deps.topics).map(
-    (definition) => new ProjectionHost({ db: deps.db, kafka: deps.kafka, codec: deps.codec, definition }),
+    (definition) =>
+      new ProjectionHost({
+        db: deps.db,
+        kafka: deps.kafka,
+        codec: deps.codec,
+        definition,
+        groupPrefix: namespace,
+      }),
   );
   relay.start();
   await usersConsumer.start();

@@ -1,6 +1,7 @@
 import { type ConsumerRunner, causedBy } from '@conveyor/events';
 import { type CommandHandler, createSagaParticipant, type ParticipantResult } from '@conveyor/saga';
 import type { ChargePayment, RefundPayment } from '@conveyor/schemas';
+import { groupName } from '@conveyor/schemas';
 import { chargePayment, refundPayment } from '../application/payment-commands.ts';
 import type { PaymentsDatabase } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
@@ -36,6 +37,7 @@ export function createPaymentsParticipant(deps: Deps): ConsumerRunner<PaymentsDa
     db: deps.db,
     codec: deps.codec,
     name: PAYMENTS_PARTICIPANT,
+    groupId: groupName(deps.config.topicNamespace, PAYMENTS_PARTICIPANT),
     commandsTopic: deps.topics.paymentsCommands,
     repliesTopic: deps.topics.sagaReplies,
     handlers: { 'payments.charge': charge, 'payments.refund': refund },

@@ -1,4 +1,5 @@
 import type { EventsDatabase } from '@conveyor/events';
+import type { ColumnType } from 'kysely';
 import type { Language } from '../domain/user-fields.ts';
 
 /** One row per user, written in the transaction that appends the user's events. */
@@ -15,7 +16,23 @@ export interface UsersTable {
   updated_at: Date;
 }
 
-/** The users database: the events tables plus the service's own. */
+/**
+ * A user as the directory lists it: the users.directory projection's table, which queries read
+ * through the `user_directory` view of its served generation.
+ */
+export interface UserDirectoryTable {
+  user_id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  language: string;
+  /** The time of the user's last event (written as the event's ISO string). */
+  updated_at: ColumnType<Date, string, string>;
+}
+
+/** The users database: the events tables plus the service's own, and the projection views. */
 export interface UsersDatabase extends EventsDatabase {
   users: UsersTable;
+  /** A view (read only): the served generation of users.directory. */
+  user_directory: UserDirectoryTable;
 }

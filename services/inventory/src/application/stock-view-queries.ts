@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely';
+import type { InventoryDatabase } from '../db/tables.ts';
+
+/** A product's stock movements as the inventory.stock-view projection counts them. */
+export interface StockMovementsView {
+  productId: string;
+  /** Units held now for orders neither sold nor released. */
+  reserved: number;
+  /** Units sold and not given back. */
+  sold: number;
+  /** Units given back, from holds and from sales. */
+  released: number;
+  /** The time of the latest movement. */
+  updatedAt: string;
+}
+
+/**
+ * Reads the `stock_view` view (the served generation), so a movement a moment old may show a
+ * moment later. Undefined when the product never moved (or does not exist: the view cannot tell).
+ */
+export async function getStockMovements(
+  db: Kysely<InventoryDatabase>,
+  productId: string,
+): Promise<StockMovementsView | undefined> {
+  const row = await db
+    .selectFrom('stock_view')
+    .selectAll()
+    .where('product_id', '=', productId)
+    .executeTakeFirst();
+  return (
+    row && {
+      productId: row.product_id,
+      reserved: row.reserved,
+      sold: row.sold,
+      released: row.released,
+      updatedAt: row.updated_at.toISOString(),
+    }
+  );
+}
