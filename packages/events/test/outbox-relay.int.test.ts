@@ -139,7 +139,8 @@ describe('outbox relay', () => {
 
     await appendMany('first', 10, 5);
     await eventually('first half published', async () => (await unpublished()) === 0 || undefined);
-    expect(sentBy(leader)).toBe(50);
+    // The fixture reports each batch on stdout, which may reach us a moment after the rows are marked.
+    await eventually('the leader to report 50 sent', () => sentBy(leader) === 50 || undefined);
     expect(sentBy(standby)).toBe(0);
     expect(isLeader(standby)).toBe(false);
 
@@ -150,7 +151,7 @@ describe('outbox relay', () => {
     expect(Date.now() - killedAt).toBeLessThan(10_000);
 
     await eventually('second half published', async () => (await unpublished()) === 0 || undefined);
-    expect(sentBy(standby)).toBe(50);
+    await eventually('the new leader to report 50 sent', () => sentBy(standby) === 50 || undefined);
     const all = await world.db.selectFrom('outbox').select('message_id').execute();
     expect(all).toHaveLength(100);
     const received = () => new Set(collector.received.map((r) => r.messageId));

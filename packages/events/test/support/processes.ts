@@ -38,7 +38,8 @@ export function startFixture(file: string, env: NodeJS.ProcessEnv): TestProcess 
   child.stderr?.on('data', (chunk: Buffer) => {
     text += chunk;
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': by then every line the child wrote has been read.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return {
     child,
     events,
