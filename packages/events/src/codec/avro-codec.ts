@@ -107,6 +107,10 @@ export class AvroCodec {
       const message = error instanceof Error ? error.message : String(error);
       // Two services registering one new subject at once: the client read the subject's config
       // after the other created it but before it set BACKWARD. Set it ourselves and try again.
+      // Or both set the rule at once and the second is told it exists: it does, so try again.
+      if (/A rule named 'COMPATIBILITY' already exists/.test(message) && attempt < 3) {
+        return this.registerSubject(subject, messageType, attempt + 1);
+      }
       if (/Compatibility does not match the configuration/.test(message) && this.registryUrl && attempt < 3) {
         await fetch(`${this.registryUrl}/config/${encodeURIComponent(subject)}`, {
           method: 'PUT',
