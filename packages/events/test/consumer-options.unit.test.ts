@@ -31,7 +31,11 @@ describe('consumer runner options', () => {
     expect(compiled.retry).toEqual({ attempts: 5, initialBackoffMs: 100, maxBackoffMs: 5_000 });
     expect(compiled.fromBeginning).toBe(true);
     expect(compiled.partitionsConsumedConcurrently).toBe(1);
-    expect(compiled.consumerConfig).toEqual({ maxWaitTimeInMs: 1_000 });
+    expect(compiled.consumerConfig).toEqual({
+      maxWaitTimeInMs: 1_000,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+    });
     expect([...compiled.handlers.keys()]).toEqual(['order.placed']);
   });
 
@@ -44,7 +48,11 @@ describe('consumer runner options', () => {
     });
     expect(compiled.groupId).toBe('g');
     expect(compiled.retry).toEqual({ attempts: 2, initialBackoffMs: 100, maxBackoffMs: 5_000 });
-    expect(compiled.consumerConfig).toEqual({ maxWaitTimeInMs: 1_000, sessionTimeout: 6_000 });
+    expect(compiled.consumerConfig).toEqual({
+      maxWaitTimeInMs: 1_000,
+      sessionTimeout: 6_000,
+      heartbeatInterval: 1_000,
+    });
   });
 
   it('refuses bad options naming the option', () => {

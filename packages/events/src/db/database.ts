@@ -19,8 +19,13 @@ export function createDatabase<DB>(options: DatabaseOptions): Kysely<DB> {
     max: options.maxConnections ?? 10,
     application_name: options.applicationName,
   });
-  // An idle client losing its connection (server restart, pg_terminate_backend) must not crash the process.
+  // A connection lost (server restart, pg_terminate_backend) must not crash the process: the pool
+  // reports idle clients' errors on itself, but a checked-out client between two queries emits on
+  // the client, where nobody listens. Its pending query still rejects and the caller retries.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -128,7 +128,12 @@ export class OutboxRelay<DB extends EventsDatabase = EventsDatabase> {
         await this.pruneIfDue();
         if (sent < batchSize) await this.wakeup.wait(pollIntervalMs);
       } catch (error) {
-        logger.error({ err: error }, 'outbox relay batch failed; retrying');
+        logger.error({ err: error }, 'outbox relay batch failed; retrying with a new producer');
+        // A broker restart can leave an idempotent producer's sequence numbers out of step for good
+        // (OUT_OF_ORDER_SEQUENCE_NUMBER on every send): a new producer gets a new producer id.
+        // The batch is re-sent; consumers' inboxes absorb what the broker had already taken.
+        await this.producer?.disconnect().catch(() => undefined);
+        this.producer = undefined;
         await this.wakeup.wait(pollIntervalMs);
       }
     }
@@ -139,11 +144,6 @@ export class OutboxRelay<DB extends EventsDatabase = EventsDatabase> {
     if (!connection) return;
     connection.on('notification', () => this.wakeup.fire());
     await connection.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    if (!this.producer) {
-      // Idempotent with one request in flight: retries cannot duplicate or reorder within a partition.
-      this.producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      await this.producer.connect();
-    }
     this.options.logger.info({ lock: this.options.lockName }, 'outbox relay is the leader');
   }
 
@@ -157,7 +157,13 @@ export class OutboxRelay<DB extends EventsDatabase = EventsDatabase> {
       .orderBy('id')
       .limit(batchSize)
       .execute();
-    if (rows.length === 0 || !this.producer) return 0;
+    if (rows.length === 0) return 0;
+    if (!this.producer) {
+      // Idempotent with one request in flight: retries cannot duplicate or reorder within a partition.
+      const producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      this.producer = producer;
+    }
 
     const byTopic = new Map<string, Message[]>();
     for (const row of rows) {
