@@ -15,9 +15,9 @@ export const deadLetterTopic = (topic: string) => `${topic}.dlq`;
  * Creates the topics (and their dead-letter topics) that do not exist yet. Partition counts are
  * explicit because keys (aggregate ids) map to partitions: changing the count later reorders.
  */
-export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<void> {
+export async function ensureTopics(kafka: Kafka, specs: TopicSpec[], waitForKafkaMs = 60_000): Promise<void> {
   const admin = kafka.admin();
-  await admin.connect();
+  await connectPatiently(admin, waitForKafkaMs);
   try {
     const existing = new Set(await admin.listTopics());
     const wanted = specs.flatMap((spec) => {
@@ -68,4 +68,23 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
   throw new Error(
     `topics ${topics.join(', ')} have no leader after ${timeoutMs / 1000} s${last ? ` (${String(last)})` : ''}`,
   );
+}
+
+/**
+ * A service restarted while the broker is restarting would otherwise exit at once (kafkajs gives up
+ * after a few seconds): starting is the first thing a supervisor retries, so wait here instead.
+ */
+async function connectPatiently(admin: Admin, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await admin.connect();
+      await admin.listTopics();
+      return;
+    } catch (error) {
+      await admin.disconnect().catch(() => undefined);
+      if (Date.now() > deadline) throw error;
+      await sleep(1_000);
+    }
+  }
 }
