@@ -32,25 +32,7 @@ export async function startE2eStack(
   });
 }
 
-/** Polls until the check returns a value (not undefined/false) or times out with the description. */
-export async function eventually<T>(
-  description: string,
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${description}${last ? ` (last error: ${String(last)})` : ''}`);
-}
+export { eventually } from '@conveyor/infra-local/testing';
 
 /** JSON over real HTTP. */
 export async function http(

@@ -42,3 +42,29 @@ export async function createTestDatabase(serverUrl: string, prefix = 'conveyor_t
     },
   };
 }
+
+/**
+ * Polls until the check returns something other than undefined or false, or throws after the
+ * timeout with the description and the last error the check threw.
+ */
+export async function eventually<T>(
+  description: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  intervalMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${description}${last ? ` (last error: ${String(last)})` : ''}`,
+  );
+}

@@ -52,25 +52,4 @@ export function startFixture(file: string, env: NodeJS.ProcessEnv): TestProcess 
   };
 }
 
-/** Polls until the check passes or the timeout elapses (then throws with the description). */
-export async function eventually<T>(
-  description: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 20_000,
-  intervalMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${description}${last ? ` (last error: ${String(last)})` : ''}`,
-  );
-}
+export { eventually } from '@conveyor/infra-local/testing';

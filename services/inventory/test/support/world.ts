@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AvroCodec } from '@conveyor/events';
 import {
   createTestDatabase,
+  eventually,
   type InfraEndpoints,
   type TestDatabase,
   uniqueName,
@@ -175,24 +176,4 @@ export function testKafka(infra: InfraEndpoints): Kafka {
   });
 }
 
-/** Polls until the check returns something other than undefined/false, or throws after the timeout. */
-export async function eventually<T>(
-  description: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${description}${last ? ` (${String(last)})` : ''}`,
-  );
-}
+export { eventually };

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { migrate, readHeaders } from '@conveyor/events';
 import {
   createTestDatabase,
+  eventually,
   type InfraEndpoints,
   type TestDatabase,
   uniqueName,
@@ -223,25 +224,4 @@ export class ParticipantWorld {
 /** The success data or failure reason of a reply. */
 export const replyData = (reply: Seen<SagaReply>): unknown => JSON.parse(reply.data.dataJson ?? 'null');
 
-/** Polls until the check returns something other than undefined/false, or throws after the timeout. */
-export async function eventually<T>(
-  description: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 15_000,
-  intervalMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${description}${last ? ` (${String(last)})` : ''}`,
-  );
-}
+export { eventually };
