@@ -19,25 +19,4 @@ export async function call<T = Record<string, unknown>>(
   return { status: response.status, headers: response.headers, body, ms: performance.now() - began };
 }
 
-/** Polls until the check returns something, or fails with the last error after the timeout. */
-export async function eventually<T>(
-  description: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 10_000,
-  intervalMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${description}${last ? `: ${String(last)}` : ''}`,
-  );
-}
+export { eventually } from '@conveyor/infra-local/testing';
