@@ -1,13 +1,4 @@
-import { ConveyorError } from '@conveyor/events';
-
-/** A bad or missing environment variable, named in the message. */
-export const invalidEnvironment = (name: string, expected: string, got: string | undefined) =>
-  new ConveyorError(
-    'CONVEYOR_INVALID_ENVIRONMENT',
-    500,
-    got === undefined ? `${name} is required (${expected})` : `${name} must be ${expected}; got "${got}"`,
-    { variable: name },
-  );
+import { invalidEnvironment } from './errors.ts';
 
 /** Reads variables once, at the entry point; every reader names its variable when it fails. */
 export function envReader(env: NodeJS.ProcessEnv) {

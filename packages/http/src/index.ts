@@ -1,5 +1,44 @@
 export { CORRELATION_HEADER, correlationIdOf, registerCorrelation } from './correlation.ts';
-export { envReader, invalidEnvironment } from './env.ts';
+export { envReader } from './env.ts';
+export {
+  forbidden,
+  type HttpErrorCode,
+  HttpErrorCodes,
+  invalidEnvironment,
+  unauthorized,
+} from './errors.ts';
+export {
+  ADMIN_ROLE,
+  type Access,
+  callerOf,
+  isAdmin,
+  mayAccess,
+  registerIdentity,
+} from './identity/identity-plugin.ts';
+export {
+  DEVELOPMENT_JWT_SECRET,
+  JWT_ALGORITHMS,
+  type JwtAlgorithm,
+  type JwtSigningKey,
+  type JwtVerificationKey,
+  MIN_SECRET_LENGTH,
+} from './identity/jwt-keys.ts';
+export {
+  DEFAULT_MAX_LIFETIME_SECONDS,
+  type JwtSettings,
+  loadJwtSettings,
+  loadSigningKey,
+  loadVerificationKey,
+  usesDevelopmentSecret,
+} from './identity/jwt-settings.ts';
+export { signToken, type TokenClaims, type TokenTiming } from './identity/token-signer.ts';
+export {
+  createTokenVerifier,
+  type Identity,
+  type TokenCheck,
+  type TokenFailureReason,
+  type TokenVerifier,
+} from './identity/token-verifier.ts';
 export {
   Counter,
   createMetricsRegistry,

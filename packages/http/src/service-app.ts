@@ -4,6 +4,8 @@ import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/typ
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 import { correlationIdOf, registerCorrelation } from './correlation.ts';
+import { registerIdentity } from './identity/identity-plugin.ts';
+import type { TokenVerifier } from './identity/token-verifier.ts';
 import { registerMetrics } from './metrics.ts';
 import { PROBLEM_CONTENT_TYPE, sendProblem, toProblem } from './problem-details.ts';
 import { type ReadinessCheck, registerHealth } from './readiness.ts';
@@ -18,14 +20,17 @@ export interface ServiceAppOptions {
   /** Checked by /ready. */
   readiness: Record<string, ReadinessCheck>;
   metrics: Registry;
+  /** Checks every caller's bearer token (createTokenVerifier with the process's JWT settings). */
+  verifyToken: TokenVerifier;
   /** Largest accepted body in bytes; larger is a 413 problem. @default 65536 */
   bodyLimit?: number;
 }
 
 /**
  * A Fastify instance with what every Conveyor service shares: TypeBox validation (400 naming the
- * fields), problem+json for every error (404 for unknown routes too), x-correlation-id, /health,
- * /ready, /metrics and OpenAPI at /docs. Routes are registered by the caller; nothing listens.
+ * fields), problem+json for every error (404 for unknown routes too), x-correlation-id, the
+ * caller's verified identity (401/403 per route's `config.access`), /health, /ready, /metrics and
+ * OpenAPI at /docs (these four public). Routes are registered by the caller; nothing listens.
  */
 export async function createServiceApp(options: ServiceAppOptions) {
   const app = Fastify({
@@ -62,6 +67,7 @@ export async function createServiceApp(options: ServiceAppOptions) {
       }),
   );
   registerCorrelation(app);
+  registerIdentity(app, options.verifyToken);
   registerMetrics(app, options.metrics);
   registerHealth(app, { checks: options.readiness });
   await app.register(swagger, {

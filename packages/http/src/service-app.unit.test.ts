@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetricsRegistry } from './metrics.ts';
 import { createServiceApp } from './service-app.ts';
+import { bearer, developmentVerifier } from './testing.ts';
 
 describe('createServiceApp', () => {
   let app: Awaited<ReturnType<typeof createServiceApp>>;
@@ -11,6 +12,7 @@ describe('createServiceApp', () => {
       name: 'test',
       metrics: createMetricsRegistry('test'),
       bodyLimit: 1_024,
+      verifyToken: developmentVerifier(),
       readiness: {
         database: async () => {
           if (!databaseUp) throw new Error('connection refused');

@@ -1,10 +1,14 @@
 import { createHmac, sign } from 'node:crypto';
-import type { JwtSigningKey } from './keys.ts';
+import type { JwtSigningKey } from './jwt-keys.ts';
 
 export interface TokenClaims {
   /** The user id (`sub`). */
   sub: string;
   roles: readonly string[];
+  /** `iss`, when the verifiers are configured with JWT_ISSUER. */
+  issuer?: string;
+  /** `aud`, when the verifiers are configured with JWT_AUDIENCE. */
+  audience?: string;
 }
 
 export interface TokenTiming {
@@ -15,13 +19,20 @@ export interface TokenTiming {
 
 /**
  * A compact JWS (RFC 7515) with `sub`, `roles`, `iat` and `exp`, for development and tests. Signed
- * with node:crypto: the gateway verifies with @fastify/jwt, so every token minted here is also a
- * check that the two agree.
+ * with node:crypto while verifiers use fast-jwt, so every token minted here is also a check that
+ * the two agree.
  */
 export function signToken(key: JwtSigningKey, claims: TokenClaims, timing: TokenTiming): string {
   const iat = Math.floor(timing.issuedAt / 1000);
   const header = { alg: key.algorithm, typ: 'JWT' };
-  const payload = { sub: claims.sub, roles: [...claims.roles], iat, exp: iat + timing.ttlSeconds };
+  const payload = {
+    sub: claims.sub,
+    roles: [...claims.roles],
+    ...(claims.issuer === undefined ? {} : { iss: claims.issuer }),
+    ...(claims.audience === undefined ? {} : { aud: claims.audience }),
+    iat,
+    exp: iat + timing.ttlSeconds,
+  };
   const input = `${base64url(header)}.${base64url(payload)}`;
   const signature =
     key.algorithm === 'HS256'
