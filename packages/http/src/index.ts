@@ -25,7 +25,9 @@ export {
 } from './identity/jwt-keys.ts';
 export {
   DEFAULT_MAX_LIFETIME_SECONDS,
+  type JwtClaimRules,
   type JwtSettings,
+  loadJwtClaimRules,
   loadJwtSettings,
   loadSigningKey,
   loadVerificationKey,

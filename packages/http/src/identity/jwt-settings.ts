@@ -51,10 +51,16 @@ export function loadJwtSettings(
         undefined,
       );
   }
-  const maxLifetimeSeconds = positiveInteger(env, 'JWT_MAX_LIFETIME', DEFAULT_MAX_LIFETIME_SECONDS);
+  return { key, ...loadJwtClaimRules(env) };
+}
+
+/** What a token must say besides its signature, also what `npm run token` mints. */
+export type JwtClaimRules = Omit<JwtSettings, 'key'>;
+
+/** JWT_ISSUER, JWT_AUDIENCE and JWT_MAX_LIFETIME (seconds): shared by verifiers and the token CLI. */
+export function loadJwtClaimRules(env: NodeJS.ProcessEnv): JwtClaimRules {
   return {
-    key,
-    maxLifetimeSeconds,
+    maxLifetimeSeconds: positiveInteger(env, 'JWT_MAX_LIFETIME', DEFAULT_MAX_LIFETIME_SECONDS),
     ...(env.JWT_ISSUER ? { issuer: env.JWT_ISSUER } : {}),
     ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}),
   };
