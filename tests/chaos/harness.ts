@@ -112,7 +112,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let report: ChaosReport;
   let supervisor: Supervisor | undefined;
   try {
-    const users = await createUsers(stack.url('gateway'), rootDir, options.users ?? 8, namespace);
+    const users = await createUsers(stack.url('gateway'), options.users ?? 8, namespace);
     log(
       `${users.length} users known to orders; load ${options.rate}/s for ${options.durationMs / 1000} s, ${schedule.length} faults`,
     );

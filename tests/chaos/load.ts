@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-// By file: the tests workspace does not depend on the gateway package; both files are pure.
-import { DEVELOPMENT_JWT_SECRET } from '../../gateway/src/auth/keys.ts';
-import { signToken } from '../../gateway/src/auth/token-signer.ts';
+import { DEVELOPMENT_JWT_SECRET, signToken } from '@conveyor/http';
 
 /** What the load generator meant an order to do. */
 export type Intent = 'ok' | 'out-of-stock' | 'declined';
@@ -32,24 +30,6 @@ export interface LoadResult {
 
 const address = { street: '1 Chaos Lane', city: 'Entropy', postalCode: '00000', country: 'DE' };
 
-/** A JWT from the gateway's token CLI (the DevStack gateway uses the default development secret). */
-export function mintToken(rootDir: string, sub: string, roles = 'user'): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'gateway/src/token-cli.ts', '--sub', sub, '--roles', roles, '--ttl', '2h'],
-      { cwd: rootDir, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    child.on('close', (code) =>
-      code === 0 ? resolve(out.trim()) : reject(new Error(`token-cli exited ${code}: ${err}`)),
-    );
-  });
-}
-
 async function call(method: string, url: string, token: string, body?: unknown, timeoutMs = 10_000) {
   const response = await fetch(url, {
     method,
@@ -76,28 +56,29 @@ interface Product {
   available: number;
 }
 
-/** Users created through the gateway, each known to orders, each with its own token. */
-export async function createUsers(gatewayUrl: string, rootDir: string, count: number, runId: string) {
-  const bootstrap = await mintToken(rootDir, `chaos-${runId}`);
+/**
+ * Users created through the gateway, each known to orders, each with its own token. A user record
+ * is bound to the token's sub, so each registers itself; tokens are signed in process with the
+ * development secret, as the CLI does (a tsx process per user would add seconds to every run).
+ */
+export async function createUsers(gatewayUrl: string, count: number, runId: string) {
   const users: { id: string; token: string }[] = [];
   for (let i = 0; i < count; i++) {
-    const created = await call('POST', `${gatewayUrl}/api/users`, bootstrap, {
+    const id = randomUUID();
+    const token = signToken(
+      { algorithm: 'HS256', secret: DEVELOPMENT_JWT_SECRET },
+      { sub: id, roles: ['user'] },
+      { issuedAt: Date.now(), ttlSeconds: 7_200 },
+    );
+    const created = await call('POST', `${gatewayUrl}/api/users`, token, {
       email: `chaos-${runId}-${i}@example.com`,
       profile: { firstName: `Chaos${i}`, lastName: 'Monkey' },
       preferences: { language: 'en' },
     });
     if (created.status !== 201)
       throw new Error(`creating a user: ${created.status} ${JSON.stringify(created.json)}`);
-    users.push({ id: created.json.id, token: '' });
+    users.push({ id, token });
   }
-  // Per-user tokens signed in process with the same signer and development secret as the CLI
-  // (eight more tsx processes would add seconds to every run).
-  for (const u of users)
-    u.token = signToken(
-      { algorithm: 'HS256', secret: DEVELOPMENT_JWT_SECRET },
-      { sub: u.id, roles: ['user'] },
-      { issuedAt: Date.now(), ttlSeconds: 7_200 },
-    );
   const deadline = Date.now() + 60_000;
   for (const user of users) {
     for (;;) {
@@ -155,7 +136,6 @@ export async function runLoad(
       continue;
     }
     const body = {
-      userId: user.id,
       items: [
         {
           productId: product.id,

@@ -19,7 +19,7 @@ export async function startE2eStack(
     topicNamespace: name,
     ports: 'free',
     logDir,
-    env: { orders: { ORDERS_SAGA_STEP_TIMEOUT_MS: '5000', ...env.orders }, ...env },
+    env: { ...env, orders: { ORDERS_SAGA_STEP_TIMEOUT_MS: '5000', ...env.orders } },
   });
   await stack.start();
   return Object.assign(stack, {
