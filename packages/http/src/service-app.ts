@@ -1,11 +1,12 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 import { correlationIdOf, registerCorrelation } from './correlation.ts';
 import { registerIdentity } from './identity/identity-plugin.ts';
 import type { TokenVerifier } from './identity/token-verifier.ts';
+import { DOCS_PREFIX, registerInputHardening } from './input-hardening.ts';
 import { registerMetrics } from './metrics.ts';
 import { PROBLEM_CONTENT_TYPE, sendProblem, toProblem } from './problem-details.ts';
 import { type ReadinessCheck, registerHealth } from './readiness.ts';
@@ -28,7 +29,8 @@ export interface ServiceAppOptions {
 
 /**
  * A Fastify instance with what every Conveyor service shares: TypeBox validation (400 naming the
- * fields), problem+json for every error (404 for unknown routes too), x-correlation-id, the
+ * fields; on every route, control characters in any string and unknown query parameters are
+ * refused too), problem+json for every error (404 for unknown routes too), x-correlation-id, the
  * caller's verified identity (401/403 per route's `config.access`), /health, /ready, /metrics and
  * OpenAPI at /docs (these four public). Routes are registered by the caller; nothing listens.
  */
@@ -66,6 +68,8 @@ export async function createServiceApp(options: ServiceAppOptions) {
         instance: request.url,
       }),
   );
+  // Before any route: its onRoute hook gives query-less routes their strict empty querystring.
+  registerInputHardening(app);
   registerCorrelation(app);
   registerIdentity(app, options.verifyToken);
   registerMetrics(app, options.metrics);
@@ -73,6 +77,6 @@ export async function createServiceApp(options: ServiceAppOptions) {
   await app.register(swagger, {
     openapi: { info: { title: `Conveyor ${options.name}`, version: options.version ?? '0.1.0' } },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
   return app;
 }
