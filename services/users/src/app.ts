@@ -1,4 +1,4 @@
-import { createMetricsRegistry, createServiceApp } from '@conveyor/http';
+import { createMetricsRegistry, createServiceApp, type TokenVerifier } from '@conveyor/http';
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { UsersDeps } from './deps.ts';
@@ -8,6 +8,8 @@ import { kafkaReadiness } from './messaging/kafka-readiness.ts';
 import { type OutboxBacklogSource, registerOutboxMetrics } from './messaging/outbox-metrics.ts';
 
 export interface BuildAppOptions {
+  /** Checks every caller's bearer token: createTokenVerifier(config.jwt). */
+  verifyToken: TokenVerifier;
   /** A pino logger; `false` in tests. @default false */
   logger?: FastifyBaseLogger | false;
   /** Shows the outbox backlog on /metrics (the running relay). @default none */
@@ -16,17 +18,19 @@ export interface BuildAppOptions {
 
 /**
  * The users HTTP app: the routes on @conveyor/http's service app (problem+json, correlation ids,
- * /health, /ready checking Postgres and Kafka, /metrics, /docs). Never listens. GET /directory
- * reads the `user_directory` view, which the users.directory projection host creates on its first
- * start (startUsersService does that before building the app).
+ * the caller's verified token on every route but /health, /ready, /metrics and /docs, /ready
+ * checking Postgres and Kafka). Never listens. GET /directory reads the `user_directory` view,
+ * which the users.directory projection host creates on its first start (startUsersService does
+ * that before building the app).
  */
-export async function buildApp(deps: UsersDeps, options: BuildAppOptions = {}) {
+export async function buildApp(deps: UsersDeps, options: BuildAppOptions) {
   const metrics = createMetricsRegistry('users');
   const kafka = kafkaReadiness(deps.kafka);
   const app = await createServiceApp({
     name: 'users',
     logger: options.logger ?? false,
     metrics,
+    verifyToken: options.verifyToken,
     readiness: {
       database: () => sql`select 1`.execute(deps.db),
       kafka: kafka.check,

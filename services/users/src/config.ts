@@ -1,4 +1,4 @@
-import { envReader, invalidEnvironment } from '@conveyor/http';
+import { envReader, invalidEnvironment, type JwtSettings, loadJwtSettings } from '@conveyor/http';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -17,19 +17,23 @@ export interface UsersConfig {
   port: number;
   /** @default 'info' */
   logLevel: LogLevel;
+  /** How callers' bearer tokens are checked (JWT_*); the development secret only on loopback. */
+  jwt: JwtSettings;
 }
 
 /** Reads and checks every variable once; a bad value is a CONVEYOR_INVALID_ENVIRONMENT naming it. */
 export function loadConfig(env: NodeJS.ProcessEnv): UsersConfig {
   const read = envReader(env);
+  const host = read.string('HOST', '127.0.0.1');
   return {
     databaseUrl: read.url('DATABASE_URL'),
     kafkaBrokers: brokers(read.list('KAFKA_BROKERS')),
     schemaRegistryUrl: read.url('SCHEMA_REGISTRY_URL'),
     topicNamespace: namespace(env.CONVEYOR_TOPIC_NAMESPACE),
-    host: read.string('HOST', '127.0.0.1'),
+    host,
     port: read.port('PORT', 3001),
     logLevel: logLevel(env.LOG_LEVEL),
+    jwt: loadJwtSettings(env, { host }),
   };
 }
 

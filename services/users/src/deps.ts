@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   AvroCodec,
   createDatabase,
@@ -22,7 +21,6 @@ export interface UsersDeps {
   kafka: Kafka;
   topics: Record<TopicKey, string>;
   clock: () => Date;
-  newId: () => string;
   logger: Logger;
 }
 
@@ -43,7 +41,6 @@ export function createDeps(config: UsersConfig, logger: Logger = silentLogger): 
     }),
     topics: topicNames(config.topicNamespace),
     clock: () => new Date(),
-    newId: randomUUID,
     logger,
   };
 }

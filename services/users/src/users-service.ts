@@ -6,7 +6,7 @@ import {
   ProjectionHost,
   silentLogger,
 } from '@conveyor/events';
-import type { RunningService } from '@conveyor/http';
+import { createTokenVerifier, type RunningService } from '@conveyor/http';
 import { DEFAULT_PARTITIONS, topicBindings } from '@conveyor/schemas';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -32,8 +32,9 @@ export interface UsersService extends RunningService {
 
 /**
  * Everything main does before listening: deps, migrations, topics, schemas, the outbox relay, the
- * projection hosts and the app. `stop` lists what to stop, in order, once the app has closed
- * (runService does that): the projections, then the relay, then the pool.
+ * projection hosts and the app, verifying tokens with config.jwt. `stop` lists what to stop, in
+ * order, once the app has closed (runService does that): the projections, then the relay, then
+ * the pool.
  */
 export async function startUsersService(
   config: UsersConfig,
@@ -69,7 +70,11 @@ export async function startUsersService(
       projections.push(host);
       await host.start();
     }
-    const app = await buildApp(deps, { logger: logger ?? false, outbox: relay });
+    const app = await buildApp(deps, {
+      verifyToken: createTokenVerifier(config.jwt),
+      logger: logger ?? false,
+      outbox: relay,
+    });
     const running = relay;
     return {
       app,

@@ -1,4 +1,5 @@
 import { isConveyorError } from '@conveyor/events';
+import { DEVELOPMENT_JWT_SETTINGS } from '@conveyor/http/testing';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 
@@ -28,12 +29,14 @@ describe('users config', () => {
       host: '127.0.0.1',
       port: 3001,
       logLevel: 'info',
+      jwt: DEVELOPMENT_JWT_SETTINGS,
     });
     expect(
       loadConfig({
         ...env,
         PORT: '8080',
         HOST: '0.0.0.0',
+        JWT_SECRET: 'a-secret-of-our-own-at-least-32-characters',
         CONVEYOR_TOPIC_NAMESPACE: 'ci_1',
         LOG_LEVEL: 'debug',
       }),
@@ -48,6 +51,9 @@ describe('users config', () => {
     ['KAFKA_BROKERS', { KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS must be comma-separated host:port'],
     ['CONVEYOR_TOPIC_NAMESPACE', { CONVEYOR_TOPIC_NAMESPACE: 'a b' }, 'CONVEYOR_TOPIC_NAMESPACE must be'],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error'],
+    ['JWT_SECRET', { HOST: '0.0.0.0' }, 'JWT_SECRET is required (a secret of your own when binding 0.0.0.0'],
+    ['JWT_SECRET', { NODE_ENV: 'production' }, 'JWT_SECRET is required (a secret of your own when NODE_ENV'],
+    ['JWT_SECRET', { JWT_SECRET: 'short' }, 'JWT_SECRET must be at least 32 characters'],
   ])('refuses a bad %s, naming it', (variable, overrides, message) => {
     const error = refusal(overrides);
     expect(error.message).toContain(message);

@@ -1,7 +1,6 @@
+import { bearer } from '@conveyor/http/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUsersWorld, newUser, type UsersWorld, uniqueEmail } from './support/users-world.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { createUsersWorld, newCaller, newUser, type UsersWorld, uniqueEmail } from './support/users-world.ts';
 
 describe('users API on a real database', () => {
   let world: UsersWorld;
@@ -10,11 +9,22 @@ describe('users API on a real database', () => {
   });
   afterAll(() => world?.close());
 
+  // Each registration by a new caller; reads and changes by the record's owner (its id is their sub).
   const create = (body: unknown, headers: Record<string, string> = {}) =>
-    world.app.inject({ method: 'POST', url: '/users', payload: body as object, headers });
+    world.app.inject({
+      method: 'POST',
+      url: '/users',
+      payload: body as object,
+      headers: { ...newCaller().headers, ...headers },
+    });
   const patch = (id: string, body: unknown, headers: Record<string, string> = {}) =>
-    world.app.inject({ method: 'PATCH', url: `/users/${id}`, payload: body as object, headers });
-  const get = (id: string) => world.app.inject({ method: 'GET', url: `/users/${id}` });
+    world.app.inject({
+      method: 'PATCH',
+      url: `/users/${id}`,
+      payload: body as object,
+      headers: { ...bearer(id), ...headers },
+    });
+  const get = (id: string) => world.app.inject({ method: 'GET', url: `/users/${id}`, headers: bearer(id) });
   const outboxOf = (userId: string) =>
     world.deps.db
       .selectFrom('outbox')
@@ -23,13 +33,14 @@ describe('users API on a real database', () => {
       .orderBy('id')
       .execute();
 
-  it('creates a user (201, Location, ETag) and gets it back', async () => {
+  it("creates the caller's user, whose id is the token's sub (201, Location, ETag), and gets it back", async () => {
     const email = uniqueEmail('ada');
-    const created = await create(newUser(email, { preferences: { language: 'es' } }));
+    const caller = newCaller();
+    const created = await create(newUser(email, { preferences: { language: 'es' } }), caller.headers);
     expect(created.statusCode).toBe(201);
     const user = created.json();
     expect(user).toEqual({
-      id: expect.stringMatching(UUID),
+      id: caller.id,
       email,
       profile: { firstName: 'Ada', lastName: 'Lovelace' },
       preferences: { language: 'es' },

@@ -1,4 +1,5 @@
 import { rebuildProjection } from '@conveyor/events';
+import { bearer } from '@conveyor/http/testing';
 import { createTestDatabase, type TestDatabase, uniqueName } from '@conveyor/infra-local/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -6,7 +7,7 @@ import { loadConfig } from '../src/config.ts';
 import { userDirectoryProjection } from '../src/projections/user-directory.projection.ts';
 import { startUsersService, type UsersService } from '../src/users-service.ts';
 import { waitFor } from './support/service-process.ts';
-import { newUser } from './support/users-world.ts';
+import { newCaller, newUser } from './support/users-world.ts';
 
 interface Entry {
   id: string;
@@ -16,6 +17,9 @@ interface Entry {
   language: string;
   updatedAt: string;
 }
+
+/** Who reads the directory: every user's email is in it, so only an admin. */
+const admin = bearer('ops-1', ['user', 'admin']);
 
 /** REST → events and outbox → relay → users.events → the users.directory projection → GET /directory. */
 describe('the user directory, projected from users.events', () => {
@@ -63,18 +67,24 @@ describe('the user directory, projected from users.events', () => {
       method: 'POST',
       url: '/users',
       payload: newUser(email, { profile: { firstName, lastName }, preferences: { language } }),
+      headers: newCaller().headers,
     });
     expect(response.statusCode, response.body).toBe(201);
     remember(response.json());
     return response.json() as { id: string };
   };
   const change = async (id: string, body: object) => {
-    const response = await service.app.inject({ method: 'PATCH', url: `/users/${id}`, payload: body });
+    const response = await service.app.inject({
+      method: 'PATCH',
+      url: `/users/${id}`,
+      payload: body,
+      headers: bearer(id),
+    });
     expect(response.statusCode, response.body).toBe(200);
     remember(response.json());
   };
   const directory = async (query = '') => {
-    const response = await service.app.inject(`/directory${query}`);
+    const response = await service.app.inject({ url: `/directory${query}`, headers: admin });
     expect(response.statusCode, response.body).toBe(200);
     return response.json() as {
       items: Entry[];
@@ -149,7 +159,7 @@ describe('the user directory, projected from users.events', () => {
     let reading = true;
     const reader = (async () => {
       while (reading) {
-        const response = await service.app.inject('/directory');
+        const response = await service.app.inject({ url: '/directory', headers: admin });
         answers.push({ status: response.statusCode, total: response.json().total });
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -186,6 +196,17 @@ describe('the user directory, projected from users.events', () => {
     expect(schemas.rows.map((r) => r.nspname)).toEqual(['proj_users_directory_g2']);
   });
 
+  it('lists nobody to a caller without the admin role (403), or without a token (401)', async () => {
+    const asUser = await service.app.inject({ url: '/directory', headers: newCaller().headers });
+    expect(asUser.statusCode).toBe(403);
+    expect(asUser.json()).toMatchObject({ code: 'CONVEYOR_FORBIDDEN', details: { requiredRole: 'admin' } });
+    expect(asUser.body).not.toContain('@example.com');
+    const anonymous = await service.app.inject('/directory?q=ada');
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json()).toMatchObject({ code: 'CONVEYOR_UNAUTHORIZED' });
+    expect(anonymous.body).not.toContain('@example.com');
+  });
+
   it.each([
     ['?page=0', 'page'],
     ['?page=-1', 'page'],
@@ -202,7 +223,7 @@ describe('the user directory, projected from users.events', () => {
     ['?q=a&q=b', 'q'],
     ['?search=ada', 'search'],
   ])('answers GET /directory%s with a 400 problem naming %s', async (query, field) => {
-    const response = await service.app.inject(`/directory${query}`);
+    const response = await service.app.inject({ url: `/directory${query}`, headers: admin });
     expect(response.statusCode, response.body).toBe(400);
     expect(response.headers['content-type']).toContain('application/problem+json');
     const problem = response.json();

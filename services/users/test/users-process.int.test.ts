@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { UsersDatabase } from '../src/db/tables.ts';
 import { freePort, type ServiceProcess, startServiceProcess, waitFor } from './support/service-process.ts';
-import { newUser, uniqueEmail } from './support/users-world.ts';
+import { newCaller, newUser, uniqueEmail } from './support/users-world.ts';
 
 describe('the users service as a process (node --import tsx services/users/src/main.ts)', () => {
   const infra = inject('infra');
@@ -55,17 +55,31 @@ describe('the users service as a process (node --import tsx services/users/src/m
     });
 
     const email = uniqueEmail('process');
+    const caller = newCaller();
+    const anonymous = await fetch(`${base}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(newUser(email)),
+    });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer /);
     const created = await fetch(`${base}/users`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-correlation-id': 'corr-process-1' },
+      headers: {
+        ...caller.headers,
+        'content-type': 'application/json',
+        'x-correlation-id': 'corr-process-1',
+      },
       body: JSON.stringify(newUser(email)),
     });
     expect(created.status).toBe(201);
     expect(created.headers.get('x-correlation-id')).toBe('corr-process-1');
     const user = (await created.json()) as { id: string; email: string };
-    expect(user.email).toBe(email);
-    const fetched = await fetch(`${base}${created.headers.get('location')}`);
-    expect(fetched.status).toBe(200);
+    expect(user).toMatchObject({ id: caller.id, email });
+    const location = `${base}${created.headers.get('location')}`;
+    expect((await fetch(location, { headers: caller.headers })).status).toBe(200);
+    expect((await fetch(location, { headers: newCaller().headers })).status).toBe(404);
+    expect((await fetch(location)).status).toBe(401);
 
     // The relay in the process publishes the outbox.
     db = createDatabase<UsersDatabase>({ url: database.url, maxConnections: 2 });
@@ -109,7 +123,7 @@ describe('the users service as a process (node --import tsx services/users/src/m
     await held;
     const patched = fetch(`${base}/users/${user.id}`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...caller.headers, 'content-type': 'application/json' },
       body: JSON.stringify({ profile: { firstName: 'Drained' } }),
     });
     await waitFor(
@@ -154,6 +168,21 @@ describe('the users service as a process (node --import tsx services/users/src/m
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(stdout).toBe('');
   });
+
+  it.each([
+    ['on a non-loopback HOST', { HOST: '0.0.0.0' }, 'binding 0.0.0.0'],
+    ['with NODE_ENV=production', { NODE_ENV: 'production' }, 'NODE_ENV=production'],
+  ])(
+    'refuses the development secret %s: exit 1, one line naming JWT_SECRET',
+    async (_case, overrides, why) => {
+      const bad = startServiceProcess(environment(overrides));
+      expect(await bad.exited).toBe(1);
+      const { stdout, stderr } = bad.output();
+      expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^users: JWT_SECRET is required/)]);
+      expect(stderr).toContain(why);
+      expect(stdout).toBe('');
+    },
+  );
 
   it('exits 1 naming DATABASE_URL when it is missing', async () => {
     const { DATABASE_URL: _, ...rest } = environment();

@@ -1,7 +1,8 @@
 import { ConsumerRunner, type IncomingMessage, OutboxRelay } from '@conveyor/events';
+import { bearer } from '@conveyor/http/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsersDatabase } from '../src/db/tables.ts';
-import { createUsersWorld, newUser, type UsersWorld, uniqueEmail } from './support/users-world.ts';
+import { createUsersWorld, newCaller, newUser, type UsersWorld, uniqueEmail } from './support/users-world.ts';
 
 async function eventually<T>(
   what: string,
@@ -60,7 +61,7 @@ describe('users events reach Kafka through the outbox', () => {
       method: 'POST',
       url: '/users',
       payload: newUser(email, { preferences: { language: 'fr' } }),
-      headers: { 'x-correlation-id': 'corr-kafka-1' },
+      headers: { ...newCaller().headers, 'x-correlation-id': 'corr-kafka-1' },
     });
     expect(created.statusCode).toBe(201);
     const user = created.json();
@@ -68,7 +69,7 @@ describe('users events reach Kafka through the outbox', () => {
       method: 'PATCH',
       url: `/users/${user.id}`,
       payload: { email: `New.${email}` },
-      headers: { 'x-correlation-id': 'corr-kafka-2' },
+      headers: { ...bearer(user.id), 'x-correlation-id': 'corr-kafka-2' },
     });
     expect(updated.statusCode).toBe(200);
 

@@ -1,5 +1,6 @@
+import { bearer } from '@conveyor/http/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUsersWorld, newUser, type UsersWorld } from './support/users-world.ts';
+import { createUsersWorld, newCaller, newUser, type UsersWorld } from './support/users-world.ts';
 
 /** What a bad request sends. `:id` in the url is replaced by the id of an existing user. */
 interface BadRequest {
@@ -141,6 +142,13 @@ const badInputs: [string, BadRequest, Refusal][] = [
   ],
   ['malformed JSON', raw('PATCH', '{profile:'), field('body')],
   ['a body over 64 KiB', patch({ profile: { firstName: 'y'.repeat(66_000) } }), tooLarge],
+  // Postgres cannot store U+0000 (text or jsonb): refused as input, never a 500 from the write.
+  [
+    'a NUL in the first name',
+    post({ ...ok, profile: { firstName: 'Ada\u0000', lastName: 'L' } }),
+    field('profile.firstName'),
+  ],
+  ['a NUL in the first name', patch({ profile: { firstName: '\u0000Ada' } }), field('profile.firstName')],
 ];
 
 describe('users API refuses bad input before writing anything', () => {
@@ -148,10 +156,12 @@ describe('users API refuses bad input before writing anything', () => {
   let existingId: string;
   beforeAll(async () => {
     world = await createUsersWorld();
+    const owner = newCaller();
     const created = await world.app.inject({
       method: 'POST',
       url: '/users',
       payload: newUser('existing@example.com'),
+      headers: owner.headers,
     });
     existingId = created.json().id;
   });
@@ -167,7 +177,12 @@ describe('users API refuses bad input before writing anything', () => {
     const response = await world.app.inject({
       method: request.method,
       url: request.url.replace(':id', existingId),
-      headers: { ...request.headers, ...(request.raw ? { 'content-type': request.raw.contentType } : {}) },
+      // A registration by someone new; reads and changes by the existing user's owner.
+      headers: {
+        ...(request.method === 'POST' ? newCaller().headers : bearer(existingId)),
+        ...request.headers,
+        ...(request.raw ? { 'content-type': request.raw.contentType } : {}),
+      },
       ...(request.raw
         ? { payload: request.raw.payload }
         : request.body === undefined
@@ -190,7 +205,11 @@ describe('users API refuses bad input before writing anything', () => {
   });
 
   it('leaves the existing user as it was', async () => {
-    const response = await world.app.inject({ method: 'GET', url: `/users/${existingId}` });
+    const response = await world.app.inject({
+      method: 'GET',
+      url: `/users/${existingId}`,
+      headers: bearer(existingId),
+    });
     expect(response.json()).toMatchObject({ email: 'existing@example.com', version: 1 });
     expect(await world.counts()).toEqual({ users: 1, events: 1, outbox: 1 });
   });

@@ -1,7 +1,7 @@
 import { ConcurrencyError, isConveyorError, type StoredEvent } from '@conveyor/events';
 import type { UsersDatabase } from '../db/tables.ts';
 import type { UsersDeps } from '../deps.ts';
-import { userNotFound } from '../domain/errors.ts';
+import { userAlreadyRegistered, userNotFound } from '../domain/errors.ts';
 import {
   decide,
   evolve,
@@ -36,17 +36,27 @@ export interface CommandContext {
 /** Without If-Match, a write that lost a race is decided again on the new state this many times. */
 const ATTEMPTS_WITHOUT_PRECONDITION = 3;
 
-export function registerUser(
+/**
+ * Registers the user `userId` (the caller's own id: records are bound to who creates them). A
+ * second registration of one id, even a concurrent one, is USERS_ALREADY_REGISTERED.
+ */
+export async function registerUser(
   deps: UsersDeps,
+  userId: string,
   input: RegisterUserInput,
   context: CommandContext,
 ): Promise<UserView> {
-  const userId = deps.newId();
-  return handle(deps, userId, context, () => ({
-    type: 'RegisterUser',
-    data: { userId, email: input.email, ...input.profile, ...input.preferences },
-    metadata: { now: deps.clock() },
-  }));
+  try {
+    return await handle(deps, userId, context, () => ({
+      type: 'RegisterUser',
+      data: { userId, email: input.email, ...input.profile, ...input.preferences },
+      metadata: { now: deps.clock() },
+    }));
+  } catch (error) {
+    // The stream was empty when read and is not any more: the same id registered meanwhile.
+    if (isConveyorError(error, 'CONVEYOR_CONCURRENCY_CONFLICT')) throw userAlreadyRegistered(userId);
+    throw error;
+  }
 }
 
 export async function updateUser(

@@ -12,6 +12,8 @@ export const UsersErrorCodes = {
   USERS_INVALID_EMAIL: 400,
   USERS_INVALID_NAME: 400,
   USERS_INVALID_LANGUAGE: 400,
+  /** The caller's token names a `sub` that cannot key a user record (records are keyed by UUID). */
+  USERS_SUBJECT_NOT_UUID: 403,
 } as const;
 
 export type UsersErrorCode = keyof typeof UsersErrorCodes;
@@ -30,6 +32,13 @@ export const emailTaken = (email: string) =>
 
 export const userAlreadyRegistered = (userId: string) =>
   usersError('USERS_ALREADY_REGISTERED', `user ${userId} is already registered`, { userId });
+
+export const subjectNotUuid = () =>
+  usersError(
+    'USERS_SUBJECT_NOT_UUID',
+    "the token's sub is not a lower-case UUID: a user record is keyed by its owner's sub, a UUID",
+    { claim: 'sub' },
+  );
 
 export const invalidEmail = (email: string) =>
   usersError('USERS_INVALID_EMAIL', `email "${email}" is not an address like name@example.com`, {

@@ -1,3 +1,4 @@
+import { ADMIN_ROLE } from '@conveyor/http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import { listDirectory } from '../application/directory-queries.ts';
@@ -10,7 +11,7 @@ export interface DirectoryRoutesOptions {
   db: Kysely<UsersDatabase>;
 }
 
-/** GET /directory: the users.directory read model, a page at a time. */
+/** GET /directory: the users.directory read model, a page at a time; every user's email, so admins only. */
 export const directoryRoutes: FastifyPluginAsyncTypebox<DirectoryRoutesOptions> = async (app, { db }) => {
   // Like bodies, the search is trimmed before validation: `?q=%20` is refused as empty.
   app.addHook('preValidation', async (request) => {
@@ -20,13 +21,14 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<DirectoryRoutesOptions> 
   app.get(
     '/directory',
     {
+      config: { access: { role: ADMIN_ROLE } },
       schema: {
         summary: 'List users by name, optionally by a prefix of their email or last name',
         description:
           'Served by the users.directory projection (rebuildable by replay), so a change can show a moment later.',
         tags: ['directory'],
         querystring: DirectoryQuery,
-        response: { 200: DirectoryPage, 400: Problem },
+        response: { 200: DirectoryPage, 400: Problem, 401: Problem, 403: Problem },
       },
     },
     (request) => {

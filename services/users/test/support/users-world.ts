@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { ensureTopics, migrate } from '@conveyor/events';
+import { bearer, developmentVerifier } from '@conveyor/http/testing';
 import {
   createTestDatabase,
   type InfraEndpoints,
@@ -41,7 +43,7 @@ export async function createUsersWorld(): Promise<UsersWorld> {
   await migrate(deps.db as Kysely<unknown>, migrations);
   await ensureTopics(deps.kafka, [{ topic: deps.topics.usersEvents, partitions: DEFAULT_PARTITIONS }]);
   await deps.codec.registerAll(topicBindings(['usersEvents'], namespace));
-  const app = await buildApp(deps);
+  const app = await buildApp(deps, { verifyToken: developmentVerifier() });
   await app.ready();
   const count = async (table: 'users' | 'events' | 'outbox') => {
     const row = await deps.db
@@ -80,3 +82,15 @@ export const newUser = (email: string, overrides: Record<string, unknown> = {}) 
 
 /** A unique address per call, so tests in one database do not collide. */
 export const uniqueEmail = (prefix = 'user') => `${uniqueName(prefix).toLowerCase()}@example.com`;
+
+/** Someone calling with a token: their id (the token's sub) and the header that carries it. */
+export interface Caller {
+  id: string;
+  headers: { authorization: string };
+}
+
+/** A caller with a fresh UUID sub (role `user` unless told otherwise). */
+export function newCaller(roles: readonly string[] = ['user']): Caller {
+  const id = randomUUID();
+  return { id, headers: bearer(id, roles) };
+}
