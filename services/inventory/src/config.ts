@@ -1,4 +1,4 @@
-import { envReader, invalidEnvironment } from '@conveyor/http';
+import { envReader, invalidEnvironment, type JwtSettings, loadJwtSettings } from '@conveyor/http';
 
 /** Everything the inventory service reads from its environment, validated once. */
 export interface InventoryConfig {
@@ -16,6 +16,8 @@ export interface InventoryConfig {
   port: number;
   /** pino level. @default 'info' */
   logLevel: string;
+  /** How callers' bearer tokens are checked (JWT_*); the development secret only on loopback. */
+  jwt: JwtSettings;
 }
 
 export const DEFAULT_PORT = 3003;
@@ -51,13 +53,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): InventoryConfig {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw invalidEnvironment('LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, logLevel);
   }
+  const host = read.string('HOST', '127.0.0.1');
   return {
     databaseUrl,
     kafkaBrokers,
     schemaRegistryUrl,
     topicNamespace,
-    host: read.string('HOST', '127.0.0.1'),
+    host,
     port: read.port('PORT', DEFAULT_PORT),
     logLevel,
+    jwt: loadJwtSettings(env, { host }),
   };
 }

@@ -1,5 +1,5 @@
 import { ensureTopics, migrate, OutboxRelay, ProjectionHost } from '@conveyor/events';
-import { Gauge, type RunningService, type Stoppable } from '@conveyor/http';
+import { createTokenVerifier, Gauge, type RunningService, type Stoppable } from '@conveyor/http';
 import { DEFAULT_PARTITIONS, type TopicKey, topicBindings } from '@conveyor/schemas';
 import type { Kysely } from 'kysely';
 import { buildApp } from './app.ts';
@@ -27,9 +27,9 @@ export interface InventoryService extends RunningService {
 
 /**
  * Starts everything but the listener: migrate, topics, schemas, the outbox relay, the projection
- * hosts, the saga participant and the order-confirmations consumer, then the app. `stop` is in
- * shutdown order (consumers, projections, relay, pool). If a step fails, what already started is
- * stopped before rethrowing.
+ * hosts, the saga participant and the order-confirmations consumer, then the app (verifying
+ * tokens with config.jwt). `stop` is in shutdown order (consumers, projections, relay, pool). If a
+ * step fails, what already started is stopped before rethrowing.
  */
 export async function startInventoryService(
   config: InventoryConfig,
@@ -77,7 +77,7 @@ export async function startInventoryService(
       stop.unshift(() => consumer.stop());
     }
 
-    const app = await buildApp(deps, { logger: deps.logger });
+    const app = await buildApp(deps, { verifyToken: createTokenVerifier(config.jwt), logger: deps.logger });
     return { app, deps, projections, stop: [...stop, () => deps.close()] };
   } catch (error) {
     for (const step of stop) await step().catch(() => undefined);

@@ -1,3 +1,4 @@
+import { DEVELOPMENT_JWT_SETTINGS } from '@conveyor/http/testing';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 
@@ -17,6 +18,14 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 3003,
       logLevel: 'info',
+      jwt: DEVELOPMENT_JWT_SETTINGS,
+    });
+    const secret = 'a-secret-of-our-own-at-least-32-characters';
+    expect(
+      loadConfig({ ...valid, HOST: '0.0.0.0', JWT_SECRET: secret, JWT_ISSUER: 'conveyor' }),
+    ).toMatchObject({
+      host: '0.0.0.0',
+      jwt: { key: { algorithm: 'HS256', secret }, issuer: 'conveyor' },
     });
     expect(loadConfig({ ...valid, PORT: '8080', CONVEYOR_TOPIC_NAMESPACE: 'staging' })).toMatchObject({
       port: 8080,
@@ -35,6 +44,10 @@ describe('loadConfig', () => {
     ['PORT', { PORT: '70000' }],
     ['CONVEYOR_TOPIC_NAMESPACE', { CONVEYOR_TOPIC_NAMESPACE: 'a/b' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['JWT_SECRET', { HOST: '0.0.0.0' }],
+    ['JWT_SECRET', { NODE_ENV: 'production' }],
+    ['JWT_SECRET', { JWT_SECRET: 'too short' }],
+    ['JWT_MAX_LIFETIME', { JWT_MAX_LIFETIME: '0' }],
   ])('refuses a bad %s, naming it', (variable, change) => {
     let error: unknown;
     try {

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { bearer } from '@conveyor/http/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEED_PRODUCTS } from '../src/db/seed-products.ts';
 import { createTestEnvironment, eventually } from './support/world.ts';
@@ -62,7 +64,8 @@ describe('inventory main.ts as a process', () => {
     const environment = await createTestEnvironment();
     cleanups.push(() => environment.database.drop());
     const port = await freePort();
-    const service = startMain({ ...environment.env, PORT: String(port), LOG_LEVEL: 'info' });
+    // JWT_SECRET empty: the development secret, which bearer() signs with, whatever the runner has.
+    const service = startMain({ ...environment.env, PORT: String(port), LOG_LEVEL: 'info', JWT_SECRET: '' });
     cleanups.push(async () => {
       if (service.child.exitCode === null) service.child.kill('SIGKILL');
       await service.exited;
@@ -88,6 +91,12 @@ describe('inventory main.ts as a process', () => {
     const page = (await response.json()) as { items: { id: string }[]; total: number; totalPages: number };
     expect(page).toMatchObject({ total: SEED_PRODUCTS.length, totalPages: 2 });
     expect(page.items).toHaveLength(5);
+
+    const [product] = page.items;
+    const stock = `${base}/products/${product?.id}/stock`;
+    expect((await fetch(stock)).status).toBe(401);
+    expect((await fetch(stock, { headers: bearer(randomUUID()) })).status).toBe(403);
+    expect((await fetch(stock, { headers: bearer(randomUUID(), ['admin']) })).status).toBe(200);
 
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain('outbox_backlog_messages');
@@ -115,5 +124,22 @@ describe('inventory main.ts as a process', () => {
     });
     expect(await service.exited).toBe(1);
     expect(service.output().trim()).toBe('inventory: PORT must be a port number; got "eighty"');
+  });
+
+  it.each([
+    ['on a non-loopback HOST', { HOST: '0.0.0.0' }],
+    ['with NODE_ENV=production', { NODE_ENV: 'production' }],
+  ])('refuses the development secret %s: exit 1, one line naming JWT_SECRET', async (_case, overrides) => {
+    const service = startMain({
+      DATABASE_URL: 'postgres://127.0.0.1:1/none',
+      KAFKA_BROKERS: '127.0.0.1:1',
+      SCHEMA_REGISTRY_URL: 'http://127.0.0.1:1',
+      JWT_SECRET: '',
+      ...overrides,
+    });
+    expect(await service.exited).toBe(1);
+    expect(service.output().trim().split('\n')).toEqual([
+      expect.stringMatching(/^inventory: JWT_SECRET is required \(a secret of your own when /),
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { migrate } from '@conveyor/events';
+import { bearer, developmentVerifier } from '@conveyor/http/testing';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
@@ -10,6 +11,8 @@ import { createTestEnvironment, silentLogger, type TestEnvironment } from './sup
 const byName = [...SEED_PRODUCTS].sort((a, b) => a.name.localeCompare(b.name, 'en'));
 const pen = SEED_PRODUCTS.find((p) => p.sku === 'LTD-PEN-010');
 const unknownId = '7d0f4f0e-1c1a-4c8e-9d4e-8a7b6c5d4e3f';
+const admin = bearer('ops-1', ['user', 'admin']);
+const shopper = bearer('5b3c9a1e-2f4d-4e6a-8b7c-9d0e1f2a3b4c');
 
 describe('inventory catalogue over HTTP', () => {
   let environment: TestEnvironment;
@@ -20,7 +23,7 @@ describe('inventory catalogue over HTTP', () => {
     environment = await createTestEnvironment();
     deps = createDeps(environment.config, { logger: silentLogger });
     await migrate(deps.db as Kysely<unknown>, migrations);
-    app = await buildApp(deps);
+    app = await buildApp(deps, { verifyToken: developmentVerifier() });
     await app.ready();
   });
 
@@ -64,15 +67,51 @@ describe('inventory catalogue over HTTP', () => {
     const product = await app.inject(`/products/${pen?.id}`);
     expect(product.statusCode).toBe(200);
     expect(product.json()).toMatchObject({ id: pen?.id, name: pen?.name, priceCents: 18_900, available: 3 });
-    const stock = await app.inject(`/products/${pen?.id}/stock`);
+    const stock = await app.inject({ url: `/products/${pen?.id}/stock`, headers: admin });
     expect(stock.json()).toEqual({ available: 3, reserved: 0, sold: 0 });
   });
+
+  it('serves the catalogue to anyone, with or without a token (even a bad one)', async () => {
+    for (const headers of [{}, shopper, admin, { authorization: 'Bearer not.a.jwt' }]) {
+      expect((await app.inject({ url: '/products', headers })).statusCode).toBe(200);
+      expect((await app.inject({ url: `/products/${pen?.id}`, headers })).statusCode).toBe(200);
+    }
+  });
+
+  it.each([`/products/${pen?.id}/stock`, `/stock-view/${pen?.id}`, '/no-such-route'])(
+    'answers GET %s without a valid token with 401',
+    async (url) => {
+      for (const headers of [
+        {},
+        { authorization: 'Bearer not.a.jwt' },
+        { authorization: 'Basic b3BzOjE=' },
+      ]) {
+        const response = await app.inject({ url, headers });
+        expect(response.statusCode, response.body).toBe(401);
+        expect(response.json()).toMatchObject({ status: 401, code: 'CONVEYOR_UNAUTHORIZED' });
+        expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="conveyor"/);
+      }
+    },
+  );
+
+  it.each([`/products/${pen?.id}/stock`, `/stock-view/${pen?.id}`])(
+    'answers GET %s to a caller without the admin role with 403',
+    async (url) => {
+      const response = await app.inject({ url, headers: shopper });
+      expect(response.statusCode, response.body).toBe(403);
+      expect(response.json()).toMatchObject({
+        code: 'CONVEYOR_FORBIDDEN',
+        details: { requiredRole: 'admin' },
+      });
+      expect(response.body).not.toMatch(/available|reserved|sold/);
+    },
+  );
 
   it.each(['/products/:id', '/products/:id/stock'])(
     'answers %s for an unknown product with a 404 problem',
     async (route) => {
       const url = route.replace(':id', unknownId);
-      const response = await app.inject(url);
+      const response = await app.inject({ url, headers: admin });
       expect(response.statusCode).toBe(404);
       expect(response.headers['content-type']).toContain('application/problem+json');
       expect(response.json()).toEqual({
@@ -109,7 +148,7 @@ describe('inventory catalogue over HTTP', () => {
     ['/products/not-a-uuid/stock', 'id'],
     [`/products/${id}/stock?page=1`, 'page'],
   ])('answers GET %s with a 400 problem naming %s', async (url, field) => {
-    const response = await app.inject(url);
+    const response = await app.inject({ url, headers: admin });
     expect(response.statusCode, response.body).toBe(400);
     expect(response.headers['content-type']).toContain('application/problem+json');
     const body = response.json();

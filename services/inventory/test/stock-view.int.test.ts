@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventsView, ProjectionStore, projectionLag, rebuildProjection } from '@conveyor/events';
+import { bearer } from '@conveyor/http/testing';
 import type { StockReserved } from '@conveyor/schemas';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,9 @@ import {
   TopicReader,
   testKafka,
 } from './support/world.ts';
+
+/** The stock view says how the shop trades: admins only. */
+const admin = bearer('ops-1', ['user', 'admin']);
 
 const product = (sku: string) => {
   const found = SEED_PRODUCTS.find((p) => p.sku === sku);
@@ -94,7 +98,8 @@ describe('the stock view, projected from inventory.events', () => {
       const [message] = reader.of('inventory.stock-reserved', orderId);
       return message?.data as StockReserved | undefined;
     });
-  const stockView = (productId: string) => service.app.inject(`/stock-view/${productId}`);
+  const stockView = (productId: string) =>
+    service.app.inject({ url: `/stock-view/${productId}`, headers: admin });
   /** True once the served generation has applied everything on inventory.events. */
   const projected = async () => {
     const generation = service.projections[0]?.generation ?? 0;
@@ -202,7 +207,7 @@ describe('the stock view, projected from inventory.events', () => {
     ['/stock-view/123', 'productId'],
     [`/stock-view/${kettle.id}?verbose=1`, 'verbose'],
   ])('answers GET %s with a 400 problem naming %s', async (url, field) => {
-    const response = await service.app.inject(url);
+    const response = await service.app.inject({ url, headers: admin });
     expect(response.statusCode, response.body).toBe(400);
     expect(response.headers['content-type']).toContain('application/problem+json');
     const problem = response.json();

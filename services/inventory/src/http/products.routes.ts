@@ -1,4 +1,4 @@
-import { conveyorValidatorCompiler } from '@conveyor/http';
+import { ADMIN_ROLE, conveyorValidatorCompiler } from '@conveyor/http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import { getProduct, getStock, listProducts } from '../application/catalog-queries.ts';
@@ -19,7 +19,10 @@ export interface ProductsRoutesOptions {
   db: Kysely<InventoryDatabase>;
 }
 
-/** The public catalogue, and each product's stock counts for operators and tests. */
+/**
+ * The public catalogue (no token needed), and each product's stock counts for admins: how many
+ * units are held and sold says how the shop trades, which is not for every caller.
+ */
 export const productsRoutes: FastifyPluginAsyncTypebox<ProductsRoutesOptions> = async (app, { db }) => {
   app.setValidatorCompiler(conveyorValidatorCompiler);
   const tags = ['products'];
@@ -27,6 +30,7 @@ export const productsRoutes: FastifyPluginAsyncTypebox<ProductsRoutesOptions> = 
   app.get(
     '/products',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'List the catalogue, a page at a time (by name)',
@@ -41,6 +45,7 @@ export const productsRoutes: FastifyPluginAsyncTypebox<ProductsRoutesOptions> = 
   app.get(
     '/products/:id',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'One product with its available units',
@@ -59,12 +64,13 @@ export const productsRoutes: FastifyPluginAsyncTypebox<ProductsRoutesOptions> = 
   app.get(
     '/products/:id/stock',
     {
+      config: { access: { role: ADMIN_ROLE } },
       schema: {
         tags,
-        summary: "A product's units: available, reserved for running orders, sold",
+        summary: "A product's units: available, reserved for running orders, sold (admin)",
         params: ProductIdParams,
         querystring: NoQuery,
-        response: { 200: Stock, 400: Problem, 404: Problem },
+        response: { 200: Stock, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
       },
     },
     async (request) => {
