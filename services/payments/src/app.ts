@@ -1,19 +1,25 @@
-import { createServiceApp } from '@conveyor/http';
+import { createServiceApp, type TokenVerifier } from '@conveyor/http';
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Deps } from './deps.ts';
 import { paymentsRoutes } from './http/payments.routes.ts';
 
 export interface BuildAppOptions {
+  /** Checks every caller's bearer token: createTokenVerifier(config.jwt). */
+  verifyToken: TokenVerifier;
   /** The request logger (pino); `false` keeps tests quiet. @default false */
   logger?: FastifyBaseLogger | false;
 }
 
-/** The payments HTTP app (routes, /health, /ready, /metrics, /docs). Never listens. */
-export async function buildApp(deps: Deps, options: BuildAppOptions = {}) {
+/**
+ * The payments HTTP app (routes for the caller's verified token, and /health, /ready, /metrics,
+ * /docs for anyone). Never listens.
+ */
+export async function buildApp(deps: Deps, options: BuildAppOptions) {
   const app = await createServiceApp({
     name: 'payments',
     logger: options.logger ?? false,
+    verifyToken: options.verifyToken,
     metrics: deps.metrics,
     readiness: {
       database: () => sql`SELECT 1`.execute(deps.db),

@@ -1,4 +1,4 @@
-import { envReader, invalidEnvironment } from '@conveyor/http';
+import { envReader, invalidEnvironment, type JwtSettings, loadJwtSettings } from '@conveyor/http';
 import { DEFAULT_USER_LIMIT_CENTS } from './domain/fake-provider.ts';
 
 /** Everything the payments service reads from its environment, validated once at start. */
@@ -19,6 +19,8 @@ export interface PaymentsConfig {
   port: number;
   /** pino level (`LOG_LEVEL`). @default 'info' */
   logLevel: string;
+  /** How callers' bearer tokens are checked (JWT_*); the development secret only on loopback. */
+  jwt: JwtSettings;
 }
 
 const BROKER = /^[A-Za-z0-9.-]+:\d{1,5}$/;
@@ -47,15 +49,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): PaymentsConfig {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw invalidEnvironment('LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, logLevel);
   }
+  const host = read.string('HOST', '127.0.0.1');
   return {
     databaseUrl: read.url('DATABASE_URL'),
     kafkaBrokers,
     schemaRegistryUrl: read.url('SCHEMA_REGISTRY_URL'),
     topicNamespace,
     userLimitCents: positiveInteger(env, 'PAYMENTS_USER_LIMIT_CENTS', DEFAULT_USER_LIMIT_CENTS),
-    host: read.string('HOST', '127.0.0.1'),
+    host,
     port: read.port('PORT', 3004),
     logLevel,
+    jwt: loadJwtSettings(env, { host }),
   };
 }
 

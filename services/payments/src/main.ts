@@ -1,3 +1,4 @@
+import { isConveyorError } from '@conveyor/events';
 import { createLogger, runService } from '@conveyor/http';
 import { loadConfig, type PaymentsConfig } from './config.ts';
 import { type PaymentsService, startPaymentsService } from './service.ts';
@@ -8,7 +9,8 @@ try {
   config = loadConfig(process.env);
 } catch (error) {
   // One line naming the variable, before any logger exists (LOG_LEVEL itself may be the bad one).
-  process.stderr.write(`payments: ${(error as Error).message}\n`);
+  if (!isConveyorError(error, 'CONVEYOR_INVALID_ENVIRONMENT')) throw error;
+  process.stderr.write(`payments: ${error.message}\n`);
   process.exit(1);
 }
 

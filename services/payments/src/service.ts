@@ -1,5 +1,5 @@
 import { ensureTopics, migrate, OutboxRelay } from '@conveyor/events';
-import type { RunningService } from '@conveyor/http';
+import { createTokenVerifier, type RunningService } from '@conveyor/http';
 import { DEFAULT_PARTITIONS, type TopicKey, topicBindings } from '@conveyor/schemas';
 import type { Kysely } from 'kysely';
 import { buildApp } from './app.ts';
@@ -18,7 +18,8 @@ export interface PaymentsService extends RunningService {
 const TOPICS: readonly TopicKey[] = ['paymentsCommands', 'paymentsEvents', 'sagaReplies'];
 
 /**
- * Everything main.ts does but listening: migrate, topics, schemas, relay, participant, app.
+ * Everything main.ts does but listening: migrate, topics, schemas, relay, participant, app (verifying
+ * tokens with config.jwt).
  * `stop` is in shutdown order (the participant finishes its command and commits, then the relay
  * drains, then the pool closes). A failed start stops what it had started and throws.
  */
@@ -52,7 +53,7 @@ export async function startPaymentsService(
     started.unshift(() => participant.stop());
     await participant.start();
 
-    const app = await buildApp(deps, { logger: deps.logger });
+    const app = await buildApp(deps, { verifyToken: createTokenVerifier(config.jwt), logger: deps.logger });
     return { app, stop: started, deps };
   } catch (error) {
     for (const stop of started) await stop().catch(() => undefined);

@@ -1,4 +1,5 @@
 import { isConveyorError } from '@conveyor/events';
+import { DEVELOPMENT_JWT_SETTINGS } from '@conveyor/http/testing';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 
@@ -19,6 +20,7 @@ describe('payments config', () => {
       host: '127.0.0.1',
       port: 3004,
       logLevel: 'info',
+      jwt: DEVELOPMENT_JWT_SETTINGS,
     });
   });
 
@@ -31,6 +33,8 @@ describe('payments config', () => {
         HOST: '0.0.0.0',
         PORT: '8080',
         LOG_LEVEL: 'warn',
+        JWT_SECRET: 'a-secret-of-our-own-at-least-32-characters',
+        JWT_AUDIENCE: 'conveyor-api',
       }),
     ).toMatchObject({
       topicNamespace: 'ci_42',
@@ -38,6 +42,23 @@ describe('payments config', () => {
       host: '0.0.0.0',
       port: 8080,
       logLevel: 'warn',
+      jwt: { key: { secret: 'a-secret-of-our-own-at-least-32-characters' }, audience: 'conveyor-api' },
+    });
+  });
+
+  it.each([
+    ['a non-loopback HOST', { HOST: '0.0.0.0' }],
+    ['NODE_ENV=production', { NODE_ENV: 'production' }],
+  ])('refuses the development secret with %s, naming JWT_SECRET', (_case, overrides) => {
+    let thrown: unknown;
+    try {
+      loadConfig({ ...env, ...overrides });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({
+      code: 'CONVEYOR_INVALID_ENVIRONMENT',
+      details: { variable: 'JWT_SECRET' },
     });
   });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { bearer, developmentVerifier } from '@conveyor/http/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
@@ -10,6 +11,7 @@ import { chargeData, PaymentsDbWorld, quietLogger, testConfig } from './support/
 
 const T0 = Date.parse('2026-03-01T09:00:00.000Z');
 const MINUTE = 60_000;
+const admin = bearer('ops-1', ['user', 'admin']);
 
 /** The read-only routes over app.inject(), on a database seeded through the application layer. */
 describe('payments HTTP API', () => {
@@ -37,7 +39,7 @@ describe('payments HTTP API', () => {
     }
     await chargePayment(world.deps, chargeData({ userId: userA, cardToken: TEST_CARD_TOKENS.decline }));
     await refundPayment(world.deps, ordersOfA[0] as string);
-    app = await buildApp(world.deps);
+    app = await buildApp(world.deps, { verifyToken: developmentVerifier() });
     await app.ready();
   });
   afterAll(async () => {
@@ -45,8 +47,10 @@ describe('payments HTTP API', () => {
     await world?.close();
   });
 
+  // As an admin unless told otherwise: the list is theirs only.
   const get = (url: string, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'GET', url, headers });
+    app.inject({ method: 'GET', url, headers: { ...admin, ...headers } });
+  const anonymous = (url: string) => app.inject({ method: 'GET', url });
 
   it("lists a user's payments newest first, page by page, with the total", async () => {
     const pages = await Promise.all(
@@ -112,6 +116,56 @@ describe('payments HTTP API', () => {
     });
   });
 
+  it('shows a user their own payment, and an admin anyone’s', async () => {
+    const id = paymentIds.get(ordersOfA[1] as string) as string;
+    for (const headers of [bearer(userA), admin]) {
+      const response = await app.inject({ url: `/payments/${id}`, headers });
+      expect(response.statusCode, response.body).toBe(200);
+      expect(response.json()).toMatchObject({ id, userId: userA });
+    }
+  });
+
+  it("answers another user's payment exactly like a missing one (404)", async () => {
+    const id = paymentIds.get(ordersOfA[1] as string) as string;
+    const missing = randomUUID();
+    const asB = await app.inject({ url: `/payments/${id}`, headers: bearer(userB) });
+    const forMissing = await app.inject({ url: `/payments/${missing}`, headers: bearer(userB) });
+    expect(asB.statusCode).toBe(404);
+    expect(forMissing.statusCode).toBe(404);
+    expect(asB.body).toBe(forMissing.body.replaceAll(missing, id));
+    expect(asB.body).not.toContain(userA);
+  });
+
+  it.each([
+    ['all payments', '/payments'],
+    ['their own payments', '/payments?userId=:user'],
+    ["another user's payments", `/payments?userId=${userB}`],
+  ])('refuses a user who lists %s with 403', async (_case, url) => {
+    const response = await app.inject({ url: url.replace(':user', userA), headers: bearer(userA) });
+    expect(response.statusCode, response.body).toBe(403);
+    expect(response.json()).toMatchObject({ code: 'CONVEYOR_FORBIDDEN', details: { requiredRole: 'admin' } });
+    expect(response.body).not.toContain('providerRef');
+  });
+
+  it.each(['/payments', `/payments?userId=${userA}`, '/payments/:id', '/no-such-route'])(
+    'answers GET %s without a valid token with 401',
+    async (url) => {
+      const target = url.replace(':id', paymentIds.get(ordersOfA[1] as string) as string);
+      const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(
+        JSON.stringify({ sub: userA, roles: ['admin'], exp: Math.floor(Date.now() / 1000) + 60 }),
+      ).toString('base64url')}.`;
+      for (const response of [
+        await anonymous(target),
+        await app.inject({ url: target, headers: { authorization: `Bearer ${unsigned}` } }),
+        await app.inject({ url: target, headers: { 'x-user-id': userA, 'x-user-roles': 'admin' } }),
+      ]) {
+        expect(response.statusCode, response.body).toBe(401);
+        expect(response.json()).toMatchObject({ status: 401, code: 'CONVEYOR_UNAUTHORIZED' });
+        expect(response.body).not.toContain('providerRef');
+      }
+    },
+  );
+
   it('answers an unknown payment with a 404 problem', async () => {
     const id = randomUUID();
     const response = await get(`/payments/${id}`, { 'x-correlation-id': 'op-7' });
@@ -152,15 +206,15 @@ describe('payments HTTP API', () => {
     expect(problem.errors.map((e: { field: string }) => e.field)).toContain(field);
   });
 
-  it('is alive, ready with the database and Kafka up, and counts payments in /metrics', async () => {
-    expect((await get('/health')).json()).toEqual({ status: 'ok' });
-    const ready = await get('/ready');
+  it('is alive, ready with the database and Kafka up, and counts payments in /metrics, for anyone', async () => {
+    expect((await anonymous('/health')).json()).toEqual({ status: 'ok' });
+    const ready = await anonymous('/ready');
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toMatchObject({
       status: 'ready',
       checks: { database: { status: 'up' }, kafka: { status: 'up' } },
     });
-    const metrics = (await get('/metrics')).body;
+    const metrics = (await anonymous('/metrics')).body;
     expect(metrics).toContain('payments_charged_total{service="payments"} 7');
     expect(metrics).toContain('payments_declined_total{service="payments"} 1');
     expect(metrics).toContain('payments_refunded_total{service="payments"} 1');
@@ -168,7 +222,7 @@ describe('payments HTTP API', () => {
   });
 
   it('documents its routes in OpenAPI at /docs', async () => {
-    const openapi = (await get('/docs/json')).json();
+    const openapi = (await anonymous('/docs/json')).json();
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/payments', '/payments/{id}']));
     expect(openapi.info.title).toBe('Conveyor payments');
   });
@@ -180,7 +234,7 @@ describe('payments HTTP API', () => {
       }),
       { logger: quietLogger() },
     );
-    const down = await buildApp(deps);
+    const down = await buildApp(deps, { verifyToken: developmentVerifier() });
     try {
       const began = Date.now();
       const response = await down.inject('/ready');

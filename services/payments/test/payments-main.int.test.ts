@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { bearer } from '@conveyor/http/testing';
 import { createTestDatabase, type TestDatabase, uniqueName } from '@conveyor/infra-local/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDeps, type Deps } from '../src/deps.ts';
@@ -88,6 +89,8 @@ describe('payments main', () => {
       PORT: String(port),
       LOG_LEVEL: 'info',
       PAYMENTS_USER_LIMIT_CENTS: '5000',
+      // The development secret, which bearer() signs with, whatever the runner has.
+      JWT_SECRET: '',
     });
     const base = `http://127.0.0.1:${port}`;
     const running = child;
@@ -101,7 +104,11 @@ describe('payments main', () => {
       100,
     );
 
-    const empty = await fetch(`${base}/payments`, { headers: { 'x-correlation-id': 'main-test-1' } });
+    const admin = bearer('ops-1', ['user', 'admin']);
+    expect((await fetch(`${base}/payments`)).status).toBe(401);
+    const empty = await fetch(`${base}/payments`, {
+      headers: { ...admin, 'x-correlation-id': 'main-test-1' },
+    });
     expect(empty.status).toBe(200);
     expect(await empty.json()).toEqual({ items: [], page: 1, limit: 20, total: 0 });
 
@@ -123,12 +130,17 @@ describe('payments main', () => {
     });
     await producer.disconnect();
     const listed = await eventually('the charge to be listed', async () => {
-      const body = (await (await fetch(`${base}/payments?orderId=${approved.orderId}`)).json()) as {
-        items: { status: string; amountCents: number }[];
+      const body = (await (
+        await fetch(`${base}/payments?orderId=${approved.orderId}`, { headers: admin })
+      ).json()) as {
+        items: { id: string; status: string; amountCents: number }[];
       };
       return body.items.length === 1 ? body.items : undefined;
     });
     expect(listed[0]).toMatchObject({ status: 'charged', amountCents: 5_000 });
+    const own = `${base}/payments/${listed[0]?.id}`;
+    expect((await fetch(own, { headers: bearer(approved.userId) })).status).toBe(200);
+    expect((await fetch(own, { headers: bearer(overLimit.userId) })).status).toBe(404);
     await eventually('the over-limit charge to be declined', async () =>
       (await fetch(`${base}/metrics`).then((r) => r.text())).includes(
         'payments_declined_total{service="payments"} 1',
@@ -163,5 +175,22 @@ describe('payments main', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('PAYMENTS_USER_LIMIT_CENTS');
     expect(lines[0]).toContain('"abc"');
+  });
+
+  it.each([
+    ['on a non-loopback HOST', { HOST: '0.0.0.0' }],
+    ['with NODE_ENV=production', { NODE_ENV: 'production' }],
+  ])('refuses the development secret %s: exit 1, one line naming JWT_SECRET', async (_case, overrides) => {
+    const bad = startMain({
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+      JWT_SECRET: '',
+      ...overrides,
+    });
+    expect(await bad.exited).toBe(1);
+    expect(bad.output().trim().split('\n')).toEqual([
+      expect.stringMatching(/^payments: JWT_SECRET is required \(a secret of your own when /),
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { migrate, readHeaders } from '@conveyor/events';
+import { DEVELOPMENT_JWT_SETTINGS } from '@conveyor/http/testing';
 import {
   createTestDatabase,
   eventually,
@@ -39,6 +40,7 @@ export function testConfig(
     host: '127.0.0.1',
     port: 0,
     logLevel: 'silent',
+    jwt: DEVELOPMENT_JWT_SETTINGS,
     ...overrides,
   };
 }
