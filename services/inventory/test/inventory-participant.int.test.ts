@@ -78,6 +78,8 @@ describe('inventory saga participant (real Kafka, relay and Postgres)', () => {
       .where('product_id', '=', productId)
       .executeTakeFirstOrThrow();
   const allStock = () => db().selectFrom('stock').selectAll().orderBy('product_id').execute();
+  const streamTypes = async (orderId: string) =>
+    (await service.deps.store.readStream(`reservation-${orderId}`)).map((e) => e.type);
   const reservationsOf = (orderId: string) =>
     db()
       .selectFrom('reservations')
@@ -179,11 +181,49 @@ describe('inventory saga participant (real Kafka, relay and Postgres)', () => {
     await eventually('stock-released', () => reader.of('inventory.stock-released', orderId).length === 1);
   });
 
-  it('answers a release for an order that never held stock with success, changing nothing', async () => {
+  it('answers a release for an order that never held stock with success, moving no stock and leaving a tombstone', async () => {
     const before = await allStock();
-    const commandId = await release(randomUUID());
-    expect(await reader.replyTo(commandId)).toMatchObject({ outcome: 'success', data: { released: false } });
+    const orderId = randomUUID();
+    const commandId = await release(orderId);
+    expect(await reader.replyTo(commandId)).toMatchObject({
+      outcome: 'success',
+      data: { released: false, voided: true },
+    });
     expect(await allStock()).toEqual(before);
+    expect(await streamTypes(orderId)).toEqual(['ReservationVoided']);
+  });
+
+  it('refuses a reserve delivered after its compensation, holding nothing and publishing nothing', async () => {
+    const orderId = randomUUID();
+    const sagaId = randomUUID();
+    const released = await release(orderId, { sagaId });
+    expect(await reader.replyTo(released)).toMatchObject({ outcome: 'success', data: { voided: true } });
+    const before = await allStock();
+
+    // The late copy of the command the saga gave up on (its deadline passed, so it compensated).
+    const late = await reserve(orderId, [{ productId: grinder.id, quantity: 2 }], { sagaId });
+    expect(await reader.replyTo(late)).toMatchObject({
+      sagaId,
+      action: 'command',
+      outcome: 'failure',
+      reason: `the reservation of order ${orderId} was compensated before it arrived; no stock is reserved for a cancelled order`,
+    });
+    expect(await allStock()).toEqual(before);
+    expect(await reservationsOf(orderId)).toEqual([]);
+    expect(await streamTypes(orderId)).toEqual(['ReservationVoided']);
+    // A second release is still a success, and changes nothing either.
+    const again = await release(orderId, { sagaId });
+    expect(await reader.replyTo(again)).toMatchObject({
+      outcome: 'success',
+      data: { released: false, voided: false },
+    });
+    // Nothing for inventory.events in the outbox: no stock moved, so other services learn nothing.
+    const published = await db()
+      .selectFrom('outbox')
+      .select('message_type')
+      .where('key', '=', orderId)
+      .execute();
+    expect(published).toEqual([]);
   });
 
   it('applies a redelivered command once and answers a repeated reserve of the order with the same data', async () => {

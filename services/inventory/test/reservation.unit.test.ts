@@ -59,6 +59,7 @@ const releasedFromHeld: ReservationEvent = {
   data: { orderId, lines: heldLines, from: 'held', releasedAt: at },
 };
 const sold: ReservationEvent = { type: 'StockSold', data: { orderId, lines: heldLines, soldAt: at } };
+const voided: ReservationEvent = { type: 'ReservationVoided', data: { orderId, voidedAt: at } };
 
 const refusal = (code: string, message: string) => (error: unknown) =>
   isConveyorError(error, code) && error.message === message;
@@ -151,6 +152,18 @@ describe('Reservation decider', () => {
         .when(reserve(heldLines))
         .thenThrows((error) => isConveyorError(error, 'INVENTORY_RESERVATION_RELEASED'));
     });
+
+    it('refuses a reserve that arrives after its compensation, naming the order, however much stock there is', () => {
+      spec
+        .given([voided])
+        .when(reserve(heldLines))
+        .thenThrows(
+          refusal(
+            'INVENTORY_RESERVATION_VOIDED',
+            `the reservation of order ${orderId} was compensated before it arrived; no stock is reserved for a cancelled order`,
+          ),
+        );
+    });
   });
 
   describe('release', () => {
@@ -158,8 +171,12 @@ describe('Reservation decider', () => {
       spec.given([reserved]).when(release).thenEmits([releasedFromHeld]);
     });
 
-    it('is a no-op for an order that never held stock', () => {
-      spec.given([]).when(release).thenEmits([]);
+    it('leaves a tombstone for an order that never held stock', () => {
+      spec.given([]).when(release).thenEmits([voided]);
+    });
+
+    it('is a no-op for an order already voided', () => {
+      spec.given([voided]).when(release).thenEmits([]);
     });
 
     it('is a no-op the second time', () => {
@@ -187,6 +204,10 @@ describe('Reservation decider', () => {
 
     it('emits nothing for a reservation the saga already released', () => {
       spec.given([reserved, releasedFromHeld]).when(sell).thenEmits([]);
+    });
+
+    it('emits nothing for a voided reservation', () => {
+      spec.given([voided]).when(sell).thenEmits([]);
     });
 
     it('fails for an order that never held stock', () => {

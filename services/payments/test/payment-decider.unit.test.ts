@@ -43,6 +43,7 @@ const refunded: PaymentEvent = {
   type: 'PaymentRefunded',
   data: { paymentId, orderId, amountCents: 2_500, refundedAt: T2 },
 };
+const voided: PaymentEvent = { type: 'PaymentVoided', data: { orderId, voidedAt: T2 } };
 const declined = (reason: string, amountCents = 2_500): PaymentEvent => ({
   type: 'PaymentDeclined',
   data: { orderId, userId, amountCents, currency: 'EUR', reason, declinedAt: T1 },
@@ -89,6 +90,26 @@ describe('payment decider', () => {
         .thenThrows((e) => isConveyorError(e, 'PAYMENTS_ALREADY_REFUNDED') && e.statusCode === 409);
     });
 
+    it('refuses a charge that arrives after the refund of its order, naming the order', () => {
+      spec
+        .given([voided])
+        .when(charge())
+        .thenThrows(
+          (e) =>
+            isConveyorError(e, 'PAYMENTS_CHARGE_VOIDED') &&
+            e.statusCode === 409 &&
+            e.message ===
+              `order ${orderId} was refunded before its charge arrived; a cancelled order is not charged`,
+        );
+    });
+
+    it('refuses a charge after a decline and the refund that followed it', () => {
+      spec
+        .given([declined('card declined'), voided])
+        .when(charge())
+        .thenThrows((e) => isConveyorError(e, 'PAYMENTS_CHARGE_VOIDED'));
+    });
+
     it('refuses a charge whose order id is not a UUID', () => {
       spec
         .given([])
@@ -102,15 +123,19 @@ describe('payment decider', () => {
       spec.given([charged]).when(refund).thenEmits([refunded]);
     });
 
-    it('does nothing for an order that was never charged', () => {
-      spec.given([]).when(refund).thenEmits([]);
+    it('voids an order that was never charged (a tombstone for a charge still on its way)', () => {
+      spec.given([]).when(refund).thenEmits([voided]);
     });
 
-    it('does nothing for an order whose charge was declined', () => {
+    it('voids an order whose charge was declined', () => {
       spec
         .given([declined('card declined')])
         .when(refund)
-        .thenEmits([]);
+        .thenEmits([voided]);
+    });
+
+    it('voids once: a second refund emits nothing', () => {
+      spec.given([voided]).when(refund).thenEmits([]);
     });
 
     it('refunds once: a second refund emits nothing', () => {

@@ -111,7 +111,7 @@ describe('payments saga participant', () => {
 
     const refund = await world.request('payments.refund', { orderId: data.orderId }, { sagaId });
     expect(refund.data).toMatchObject({ outcome: 'success', action: 'compensation' });
-    expect(replyData(refund)).toEqual({ refunded: true, paymentId });
+    expect(replyData(refund)).toEqual({ refunded: true, voided: false, paymentId });
     expect(await rows(data.orderId)).toEqual([
       expect.objectContaining({ status: 'refunded', refunded_at: expect.any(Date) }),
     ]);
@@ -127,7 +127,7 @@ describe('payments saga participant', () => {
 
     const again = await world.request('payments.refund', { orderId: data.orderId }, { sagaId });
     expect(again.data.outcome).toBe('success');
-    expect(replyData(again)).toEqual({ refunded: false, paymentId });
+    expect(replyData(again)).toEqual({ refunded: false, voided: false, paymentId });
     const recharge = await world.request('payments.charge', data, { sagaId });
     expect(recharge.data).toMatchObject({
       outcome: 'failure',
@@ -136,14 +136,41 @@ describe('payments saga participant', () => {
     expect(await streamTypes(data.orderId)).toEqual(['PaymentCharged', 'PaymentRefunded']);
   });
 
-  it('answers a refund of an order never charged with success and changes nothing', async () => {
+  it('answers a refund of an order never charged with success, charging nothing and leaving a tombstone', async () => {
     const orderId = randomUUID();
     const reply = await world.request('payments.refund', { orderId });
 
     expect(reply.data).toMatchObject({ outcome: 'success', action: 'compensation' });
-    expect(replyData(reply)).toEqual({ refunded: false, paymentId: null });
+    expect(replyData(reply)).toEqual({ refunded: false, voided: true, paymentId: null });
     expect(await rows(orderId)).toEqual([]);
-    expect(await streamTypes(orderId)).toEqual([]);
+    expect(await streamTypes(orderId)).toEqual(['PaymentVoided']);
+  });
+
+  it('refuses a charge delivered after the refund of its order: no charge, no payment event', async () => {
+    const data = chargeData();
+    const sagaId = randomUUID();
+    const refund = await world.request('payments.refund', { orderId: data.orderId }, { sagaId });
+    expect(replyData(refund)).toEqual({ refunded: false, voided: true, paymentId: null });
+    const charged = await world.deps.metrics.getSingleMetricAsString('payments_charged_total');
+
+    // The late copy of the command the saga gave up on (its deadline passed, so it compensated).
+    const late = await world.request('payments.charge', data, { sagaId });
+    expect(late.data).toMatchObject({
+      sagaId,
+      action: 'command',
+      outcome: 'failure',
+      reason: `order ${data.orderId} was refunded before its charge arrived; a cancelled order is not charged`,
+    });
+    expect(await rows(data.orderId)).toEqual([]);
+    expect(await streamTypes(data.orderId)).toEqual(['PaymentVoided']);
+    expect(await world.deps.metrics.getSingleMetricAsString('payments_charged_total')).toBe(charged);
+    // Nothing for payments.events in the outbox: other services learn of no charge.
+    const published = await world.deps.db
+      .selectFrom('outbox')
+      .select('message_type')
+      .where('key', '=', data.orderId)
+      .execute();
+    expect(published).toEqual([]);
   });
 
   it('charges once when 20 sagas charge the same order at the same time', async () => {

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import {
   decide,
   evolve,
+  holdsLines,
   type ReservationCommand,
   type ReservationEvent,
   type ReservationSummary,
@@ -47,14 +48,20 @@ export async function reserveStock(
   return summary;
 }
 
-/** Gives back what the order holds (or, once sold, had bought); a no-op when nothing is held. */
+/**
+ * Gives back what the order holds (or, once sold, had bought). When it holds nothing, records the
+ * tombstone (`voided`) that makes a later reserve of the order fail.
+ */
 export async function releaseStock(
   deps: CommandDeps,
   trx: Trx,
   request: { orderId: string; cause: Cause },
-): Promise<{ released: boolean }> {
+): Promise<{ released: boolean; voided: boolean }> {
   const events = await runOnHeldLines(deps, trx, request, 'ReleaseStock');
-  return { released: events.length > 0 };
+  return {
+    released: events.some((e) => e.type === 'StockReleased'),
+    voided: events.some((e) => e.type === 'ReservationVoided'),
+  };
 }
 
 /** Turns the order's held stock into sold stock (its order was confirmed); idempotent. */
@@ -79,7 +86,7 @@ async function runOnHeldLines(
   type: 'ReleaseStock' | 'SellStock',
 ): Promise<ReservationEvent[]> {
   let { state, version } = await loadReservation(deps.store, trx, request.orderId);
-  if (state.status !== 'none') {
+  if (holdsLines(state)) {
     await lockStock(
       trx,
       state.lines.map((line) => line.productId),
@@ -106,11 +113,10 @@ async function commit(
       streamId: reservationStreamId(orderId),
       expectedVersion: version,
       events: events.map((event) => ({ ...event, metadata })),
-      messages: events.map((event) => ({
-        ...toMessage(deps.topics.inventoryEvents, event),
-        messageId: deps.newId(),
-        ...causedBy(cause),
-      })),
+      messages: events.flatMap((event) => {
+        const message = toMessage(deps.topics.inventoryEvents, event);
+        return message ? [{ ...message, messageId: deps.newId(), ...causedBy(cause) }] : [];
+      }),
     },
     trx,
   );

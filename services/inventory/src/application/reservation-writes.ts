@@ -120,6 +120,9 @@ export async function applyToTables(trx: Trx, event: ReservationEvent): Promise<
       await setStatus(trx, event.data.orderId, 'sold');
       return;
     }
+    case 'ReservationVoided':
+      // A tombstone holds no stock: the event in the reservation's stream is all there is.
+      return;
     default: {
       const unexpected: never = event;
       throw new Error(`unexpected event ${JSON.stringify(unexpected)}`);
@@ -135,8 +138,12 @@ async function setStatus(trx: Trx, orderId: string, status: 'released' | 'sold')
     .execute();
 }
 
-/** The integration message of a reservation event: what other services learn (key: the order id). */
-export function toMessage(topic: string, event: ReservationEvent): OutgoingMessage {
+/**
+ * The integration message of a reservation event: what other services learn (key: the order id).
+ * A tombstone moves no stock, so it has none.
+ */
+export function toMessage(topic: string, event: ReservationEvent): OutgoingMessage | undefined {
+  if (event.type === 'ReservationVoided') return undefined;
   const { orderId } = event.data;
   const items = event.data.lines.map(({ productId, quantity }) => ({ productId, quantity }));
   switch (event.type) {

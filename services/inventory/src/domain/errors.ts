@@ -10,6 +10,7 @@ export const InventoryErrorCodes = {
   INVENTORY_INSUFFICIENT_STOCK: 409,
   INVENTORY_INVALID_RESERVATION: 422,
   INVENTORY_RESERVATION_RELEASED: 409,
+  INVENTORY_RESERVATION_VOIDED: 409,
   INVENTORY_RESERVATION_NOT_HELD: 409,
   INVENTORY_NO_STOCK_MOVEMENTS: 404,
 } as const;
@@ -21,6 +22,7 @@ const REFUSALS: ReadonlySet<string> = new Set<InventoryErrorCode>([
   'INVENTORY_INSUFFICIENT_STOCK',
   'INVENTORY_INVALID_RESERVATION',
   'INVENTORY_RESERVATION_RELEASED',
+  'INVENTORY_RESERVATION_VOIDED',
 ]);
 
 function inventoryError(code: InventoryErrorCode, message: string, details: Record<string, unknown>) {
@@ -57,6 +59,13 @@ export const reservationReleased = (orderId: string) =>
   inventoryError(
     'INVENTORY_RESERVATION_RELEASED',
     `the reservation of order ${orderId} was released; it cannot be reserved again`,
+    { orderId },
+  );
+
+export const reservationVoided = (orderId: string) =>
+  inventoryError(
+    'INVENTORY_RESERVATION_VOIDED',
+    `the reservation of order ${orderId} was compensated before it arrived; no stock is reserved for a cancelled order`,
     { orderId },
   );
 

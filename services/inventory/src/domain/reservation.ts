@@ -4,6 +4,7 @@ import {
   invalidReservation,
   reservationNotHeld,
   reservationReleased,
+  reservationVoided,
   unknownProduct,
 } from './errors.ts';
 
@@ -64,8 +65,19 @@ export interface StockSold {
   data: { orderId: string; lines: StockLine[]; soldAt: string };
 }
 
-export type ReservationEvent = StockReserved | StockReleased | StockSold;
+/**
+ * The tombstone of a reservation that never held stock: its compensation (release-stock) came
+ * first, because the reserve was late, stuck in a dead-letter topic, or never delivered. A reserve
+ * that arrives afterwards is refused, so a cancelled order never takes stock.
+ */
+export interface ReservationVoided {
+  type: 'ReservationVoided';
+  data: { orderId: string; voidedAt: string };
+}
 
+export type ReservationEvent = StockReserved | StockReleased | StockSold | ReservationVoided;
+
+/** The statuses of a reservation that held stock (the `reservations` rows have these). */
 export type ReservationStatus = 'held' | 'released' | 'sold';
 
 /** What the saga is told on success, and what a repeated reserve answers again. */
@@ -77,6 +89,7 @@ export interface ReservationSummary {
 
 export type ReservationState =
   | { status: 'none' }
+  | { status: 'voided'; orderId: string; voidedAt: string }
   | ({ status: ReservationStatus; orderId: string } & ReservationSummary);
 
 export const reservationStreamId = (orderId: string) => `reservation-${orderId}`;
@@ -103,9 +116,11 @@ export function evolve(state: ReservationState, event: ReservationEvent): Reserv
       return { status: 'held', orderId, lines, totalCents, currency };
     }
     case 'StockReleased':
-      return state.status === 'none' ? state : { ...state, status: 'released' };
+      return holdsLines(state) ? { ...state, status: 'released' } : state;
     case 'StockSold':
-      return state.status === 'none' ? state : { ...state, status: 'sold' };
+      return holdsLines(state) ? { ...state, status: 'sold' } : state;
+    case 'ReservationVoided':
+      return { status: 'voided', orderId: event.data.orderId, voidedAt: event.data.voidedAt };
     default:
       return assertNever(event);
   }
@@ -118,6 +133,13 @@ export const reservationDecider: Decider<ReservationCommand, ReservationEvent, R
   initialState,
 };
 
+/** A reservation that held stock at some point: it has lines (held, sold or released now). */
+export function holdsLines(
+  state: ReservationState,
+): state is Extract<ReservationState, { status: ReservationStatus }> {
+  return state.status === 'held' || state.status === 'released' || state.status === 'sold';
+}
+
 /** The saga's view of a reservation that holds (or held, then sold) stock. */
 export function summaryOf(state: ReservationState): ReservationSummary | undefined {
   if (state.status !== 'held' && state.status !== 'sold') return undefined;
@@ -128,6 +150,7 @@ function reserve({ data, metadata }: ReserveStock, state: ReservationState): Res
   const { orderId } = data;
   if (state.status === 'held' || state.status === 'sold') return [];
   if (state.status === 'released') throw reservationReleased(orderId);
+  if (state.status === 'voided') throw reservationVoided(orderId);
   const wanted = mergeLines(orderId, data.items);
   const stock = new Map(data.stock.map((product) => [product.productId, product]));
   const priced = wanted.map((line) => {
@@ -152,8 +175,14 @@ function reserve({ data, metadata }: ReserveStock, state: ReservationState): Res
 }
 
 function release({ data, metadata }: ReleaseStock, state: ReservationState): ReservationEvent[] {
-  // A compensation may arrive for a reserve that never applied (refused, or never delivered).
-  if (state.status === 'none' || state.status === 'released') return [];
+  // Nothing held: the reserve was refused, or has not arrived yet. The tombstone makes sure it
+  // never will take stock (a refused reserve is refused again anyway).
+  if (state.status === 'none') {
+    return [
+      { type: 'ReservationVoided', data: { orderId: data.orderId, voidedAt: metadata.now.toISOString() } },
+    ];
+  }
+  if (state.status === 'released' || state.status === 'voided') return [];
   // Sold, then released: the saga compensated an order whose confirmation it did not see
   // acknowledged (confirm-order timed out), so the order is cancelled and its units come back.
   return [
@@ -171,7 +200,7 @@ function release({ data, metadata }: ReleaseStock, state: ReservationState): Res
 
 function sell({ data, metadata }: SellStock, state: ReservationState): ReservationEvent[] {
   if (state.status === 'none') throw reservationNotHeld(data.orderId);
-  // Released: the saga was compensated, so a late confirmation has nothing left to sell.
+  // Released or voided: the saga was compensated, so a late confirmation has nothing to sell.
   if (state.status !== 'held') return [];
   return [
     {

@@ -32,6 +32,7 @@ export function inventoryCommandHandlers(
     'inventory.release-stock': async (command, trx): Promise<ParticipantResult> => {
       const { orderId } = command.data as ReleaseStock;
       const data = await releaseStock(deps, trx, { orderId, cause: command });
+      // voided: nothing was held, and the reserve, should it still arrive, will be refused.
       log(command).info({ orderId, ...data }, 'stock release handled');
       return { outcome: 'success', data };
     },
@@ -40,7 +41,9 @@ export function inventoryCommandHandlers(
 
 /**
  * The inventory side of the create-order saga: reserve-stock and its compensation release-stock,
- * each deduplicated by command id and answered on the replies topic in the same transaction.
+ * each deduplicated by command id and answered on the replies topic in the same transaction. A
+ * release that finds nothing held leaves a tombstone, so a reserve arriving after it (late, or
+ * re-driven from the dead-letter topic) is answered with a failure and takes no stock.
  */
 export function createInventoryParticipant(deps: Deps): ConsumerRunner<InventoryDatabase> {
   return createSagaParticipant<InventoryDatabase>({

@@ -18,9 +18,13 @@ export type ChargeOutcome =
   | { outcome: 'charged'; paymentId: string; alreadyCharged: boolean }
   | { outcome: 'declined'; reason: string };
 
-/** What a refund came to: `refunded: false` when there was nothing (left) to refund. */
+/**
+ * What a refund came to: `refunded: false` when there was nothing (left) to refund; `voided` when
+ * the order had no charge, so that one arriving later is refused.
+ */
 export interface RefundOutcome {
   refunded: boolean;
+  voided: boolean;
   paymentId: string | null;
 }
 
@@ -50,7 +54,11 @@ export async function chargePayment(
   return { outcome: 'charged', paymentId: state.paymentId, alreadyCharged: events.length === 0 };
 }
 
-/** Refunds an order's charge; a no-op when it was never charged or is refunded already. */
+/**
+ * Refunds an order's charge; a no-op when it is refunded already. An order never charged is
+ * voided instead (a tombstone in its stream): its charge may still be on its way, and must not bill
+ * an order the saga has cancelled.
+ */
 export async function refundPayment(
   deps: Deps,
   orderId: string,
@@ -63,7 +71,11 @@ export async function refundPayment(
     metadata: { now: deps.clock().toISOString() },
   };
   const { state, events } = await handle(deps, command, cause, trx);
-  return { refunded: events.length > 0, paymentId: state.status === 'none' ? null : state.paymentId };
+  return {
+    refunded: events.some((e) => e.type === 'PaymentRefunded'),
+    voided: events.some((e) => e.type === 'PaymentVoided'),
+    paymentId: 'paymentId' in state ? state.paymentId : null,
+  };
 }
 
 /**
@@ -100,7 +112,7 @@ async function handle(
       streamId,
       expectedVersion: version,
       events: events.map(({ type, data }) => ({ type, data })),
-      messages: events.map((event) => paymentMessage(deps.topics.paymentsEvents, event, cause)),
+      messages: events.flatMap((event) => paymentMessage(deps.topics.paymentsEvents, event, cause) ?? []),
     },
     trx,
   );
@@ -147,6 +159,13 @@ async function project(deps: Deps, trx: Trx, event: PaymentEvent, log: Logger): 
         .execute();
       deps.counters.refunded.inc();
       log.info({ orderId: event.data.orderId, paymentId: event.data.paymentId }, 'payment refunded');
+      return;
+    case 'PaymentVoided':
+      deps.counters.voided.inc();
+      log.info(
+        { orderId: event.data.orderId },
+        'refund before any charge: the order can no longer be charged',
+      );
       return;
     default: {
       const never: never = event;

@@ -9,8 +9,15 @@ export interface MessageCause {
   traceparent?: string;
 }
 
-/** The integration event published for a payment event, on payments.events keyed by the order id. */
-export function paymentMessage(topic: string, event: PaymentEvent, cause: MessageCause): OutgoingMessage {
+/**
+ * The integration event published for a payment event, on payments.events keyed by the order id.
+ * A tombstone (PaymentVoided) moves no money, so other services have nothing to learn from it.
+ */
+export function paymentMessage(
+  topic: string,
+  event: PaymentEvent,
+  cause: MessageCause,
+): OutgoingMessage | undefined {
   const message = <T extends keyof MessageTypes>(type: T, data: MessageTypes[T]): OutgoingMessage => ({
     topic,
     key: event.data.orderId,
@@ -29,6 +36,8 @@ export function paymentMessage(topic: string, event: PaymentEvent, cause: Messag
     }
     case 'PaymentRefunded':
       return message('payments.refunded', event.data);
+    case 'PaymentVoided':
+      return undefined;
     default: {
       const never: never = event;
       throw new Error(`unknown event ${JSON.stringify(never)}`);

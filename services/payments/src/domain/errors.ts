@@ -5,6 +5,7 @@ export const PaymentsErrorCodes = {
   PAYMENTS_NOT_FOUND: 404,
   PAYMENTS_INVALID_CHARGE: 400,
   PAYMENTS_ALREADY_REFUNDED: 409,
+  PAYMENTS_CHARGE_VOIDED: 409,
 } as const;
 
 export type PaymentsErrorCode = keyof typeof PaymentsErrorCodes;
@@ -26,9 +27,18 @@ export const paymentAlreadyRefunded = (orderId: string, paymentId: string) =>
     paymentId,
   });
 
+/** The order was refunded before it was charged (its saga compensated): it must not be billed now. */
+export const chargeVoided = (orderId: string) =>
+  error(
+    'PAYMENTS_CHARGE_VOIDED',
+    `order ${orderId} was refunded before its charge arrived; a cancelled order is not charged`,
+    { orderId },
+  );
+
 const REFUSALS: ReadonlySet<string> = new Set<PaymentsErrorCode>([
   'PAYMENTS_INVALID_CHARGE',
   'PAYMENTS_ALREADY_REFUNDED',
+  'PAYMENTS_CHARGE_VOIDED',
 ]);
 
 /**

@@ -1,5 +1,5 @@
 import type { Decider } from '@conveyor/events';
-import { invalidCharge, paymentAlreadyRefunded } from './errors.ts';
+import { chargeVoided, invalidCharge, paymentAlreadyRefunded } from './errors.ts';
 import type { ChargeRequest, PaymentProvider } from './fake-provider.ts';
 
 export type PaymentCommand =
@@ -32,20 +32,32 @@ export type PaymentEvent =
   | {
       type: 'PaymentRefunded';
       data: { paymentId: string; orderId: string; amountCents: number; refundedAt: string };
-    };
+    }
+  /**
+   * The tombstone of an order refunded before it was charged: the saga compensated while its
+   * charge was late, stuck in a dead-letter topic or never delivered. A charge arriving later is
+   * refused, so a cancelled order is never billed.
+   */
+  | { type: 'PaymentVoided'; data: { orderId: string; voidedAt: string } };
 
+/** The statuses of an order that was charged (the `payments` rows have these). */
 export type PaymentStatus = 'charged' | 'refunded';
 
-/** `none` until a charge is approved; declines leave it there, so another card may still pay. */
+/**
+ * `none` until a charge is approved; declines leave it there, so another card may still pay.
+ * `voided` once refunded without a charge: nothing may be charged any more.
+ */
 export type PaymentState =
   | { status: 'none' }
+  | { status: 'voided'; orderId: string; voidedAt: string }
   | ({ status: PaymentStatus } & Omit<PaymentChargedData, 'chargedAt'>);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The rules of one order's payment: charged at most once (a repeated charge answers with the
- * first payment), declined without effect, refunded at most once and only after a charge.
+ * first payment), declined without effect, refunded at most once and only after a charge; a
+ * refund before any charge voids the order's payment for good.
  */
 export function paymentDecider(
   provider: PaymentProvider,
@@ -61,6 +73,7 @@ export function paymentDecider(
           if (!UUID.test(data.userId)) throw invalidCharge('userId', 'must be a UUID');
           if (state.status === 'charged') return [];
           if (state.status === 'refunded') throw paymentAlreadyRefunded(state.orderId, state.paymentId);
+          if (state.status === 'voided') throw chargeVoided(state.orderId);
           const decision = provider.authorize(data);
           if (!decision.approved) {
             const { orderId, userId, amountCents, currency } = data;
@@ -94,6 +107,10 @@ export function paymentDecider(
           ];
         }
         case 'RefundPayment': {
+          if (state.status === 'none') {
+            const { orderId } = command.data;
+            return [{ type: 'PaymentVoided', data: { orderId, voidedAt: command.metadata.now } }];
+          }
           if (state.status !== 'charged') return [];
           const { paymentId, orderId, amountCents } = state;
           return [
@@ -119,7 +136,9 @@ export function paymentDecider(
         case 'PaymentDeclined':
           return state;
         case 'PaymentRefunded':
-          return state.status === 'none' ? state : { ...state, status: 'refunded' };
+          return state.status === 'charged' ? { ...state, status: 'refunded' } : state;
+        case 'PaymentVoided':
+          return { status: 'voided', orderId: event.data.orderId, voidedAt: event.data.voidedAt };
         default: {
           const never: never = event;
           throw new Error(`unknown event ${JSON.stringify(never)}`);

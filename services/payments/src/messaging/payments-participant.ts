@@ -12,8 +12,9 @@ export const PAYMENTS_PARTICIPANT = 'payments-participant';
 
 /**
  * The payments side of the create-order saga: `payments.charge` answers `{ paymentId }` or a
- * failure with the reason (a decline, a malformed command, a refunded order);
- * `payments.refund` (its compensation) always succeeds, as a no-op when nothing was charged.
+ * failure with the reason (a decline, a malformed command, a refunded or voided order);
+ * `payments.refund` (its compensation) always succeeds. A refund that finds no charge voids the
+ * order, so a charge arriving after it (late, or re-driven from the dead-letter topic) is refused.
  * Commands are deduped by id (the inbox) and charges by order as well (the decider).
  */
 export function createPaymentsParticipant(deps: Deps): ConsumerRunner<PaymentsDatabase> {
