@@ -1,13 +1,14 @@
 import {
   correlationIdOf,
   createMetricsRegistry,
+  createTokenVerifier,
   type Registry,
   registerCorrelation,
   registerMetrics,
 } from '@conveyor/http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Redis } from 'ioredis';
-import { registerJwtAuth } from './auth/jwt-auth.ts';
+import { authenticator, decorateIdentity } from './auth/jwt-auth.ts';
 import { registerBodyParsers } from './http/body-parsers.ts';
 import { gatewayErrorHandler, gatewayNotFoundHandler } from './http/problems.ts';
 import type { GatewayConfig } from './options.ts';
@@ -53,7 +54,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   registerCorrelation(app);
   registerMetrics(app, registry);
   registerBodyParsers(app);
-  await registerJwtAuth(app, config.jwt);
+  decorateIdentity(app);
 
   const pools = createServicePools(config, clock);
   const metrics = createUpstreamMetrics(registry, pools);
@@ -61,6 +62,13 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     const report = await healthReport(pools, probe, config.healthTimeoutMs, request.correlationId);
     return reply.code(report.status === 'down' ? 503 : 200).send(report);
   });
-  await registerRoutes(app, { config, pools, metrics, clock, redis: deps.redis });
+  await registerRoutes(app, {
+    config,
+    pools,
+    metrics,
+    clock,
+    redis: deps.redis,
+    authenticate: authenticator(createTokenVerifier(config.jwt, clock)),
+  });
   return app;
 }

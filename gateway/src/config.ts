@@ -1,14 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { envReader, invalidEnvironment } from '@conveyor/http';
-import {
-  DEVELOPMENT_JWT_SECRET,
-  JWT_ALGORITHMS,
-  type JwtAlgorithm,
-  type JwtSigningKey,
-  type JwtVerificationKey,
-  keyMismatch,
-  MIN_SECRET_LENGTH,
-} from './auth/keys.ts';
+import { envReader, invalidEnvironment, loadJwtSettings } from '@conveyor/http';
 import {
   DEFAULT_RATE_LIMIT,
   DEFAULT_UPSTREAMS,
@@ -20,14 +10,15 @@ import {
   type ServiceName,
 } from './options.ts';
 
+/** Reads a key file; tests pass their own. @default fs.readFileSync(path, 'utf8') */
 type ReadFile = (path: string) => string;
-const readText: ReadFile = (path) => readFileSync(path, 'utf8');
 
 /**
  * Reads and validates every gateway variable once (README "Configuration" lists them). A bad
- * value throws CONVEYOR_INVALID_ENVIRONMENT naming the variable and what was expected.
+ * value throws CONVEYOR_INVALID_ENVIRONMENT naming the variable and what was expected; so does the
+ * development secret on a host other than loopback, or with NODE_ENV=production.
  */
-export function loadGatewayConfig(env: NodeJS.ProcessEnv, readFile: ReadFile = readText): GatewayConfig {
+export function loadGatewayConfig(env: NodeJS.ProcessEnv, readFile?: ReadFile): GatewayConfig {
   const read = envReader(env);
   const int = integerReader(env);
   const upstreams = Object.fromEntries(
@@ -48,10 +39,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, readFile: ReadFile = r
   const redisUrl = env.REDIS_URL === undefined || env.REDIS_URL === '' ? undefined : read.url('REDIS_URL');
   if (redisUrl !== undefined && !/^rediss?:$/.test(new URL(redisUrl).protocol))
     throw invalidEnvironment('REDIS_URL', 'a redis:// or rediss:// URL', env.REDIS_URL);
+  const host = read.string('GATEWAY_HOST', '127.0.0.1');
   return gatewayConfig({
-    host: read.string('GATEWAY_HOST', '127.0.0.1'),
+    host,
     port: read.port('GATEWAY_PORT', 3000),
-    jwt: loadVerificationKey(env, readFile),
+    jwt: loadJwtSettings(env, { host }, readFile),
     upstreams,
     upstreamTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 5_000, 1),
     healthTimeoutMs: int('UPSTREAM_HEALTH_TIMEOUT_MS', 2_000, 1),
@@ -64,70 +56,6 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, readFile: ReadFile = r
     rateLimits,
     bodyLimitBytes: int('GATEWAY_BODY_LIMIT_BYTES', 65_536, 1),
   });
-}
-
-/** JWT_ALGORITHM with JWT_SECRET (HS256) or JWT_PUBLIC_KEY_FILE (RS256, ES256). */
-export function loadVerificationKey(
-  env: NodeJS.ProcessEnv,
-  readFile: ReadFile = readText,
-): JwtVerificationKey {
-  const algorithm = jwtAlgorithm(env);
-  if (algorithm === 'HS256') return { algorithm, secret: hmacSecret(env) };
-  return { algorithm, publicKey: pemFile(env, 'JWT_PUBLIC_KEY_FILE', algorithm, 'public', readFile) };
-}
-
-/** What `npm run token` signs with: JWT_SECRET (HS256) or JWT_PRIVATE_KEY_FILE (RS256, ES256). */
-export function loadSigningKey(env: NodeJS.ProcessEnv, readFile: ReadFile = readText): JwtSigningKey {
-  const algorithm = jwtAlgorithm(env);
-  if (algorithm === 'HS256') return { algorithm, secret: hmacSecret(env) };
-  return { algorithm, privateKey: pemFile(env, 'JWT_PRIVATE_KEY_FILE', algorithm, 'private', readFile) };
-}
-
-/** Whether tokens are checked with the documented development secret (then a demo token is printed). */
-export function usesDevelopmentSecret(config: Pick<GatewayConfig, 'jwt'>): boolean {
-  return config.jwt.algorithm === 'HS256' && config.jwt.secret === DEVELOPMENT_JWT_SECRET;
-}
-
-function jwtAlgorithm(env: NodeJS.ProcessEnv): JwtAlgorithm {
-  const value = env.JWT_ALGORITHM || 'HS256';
-  if (!(JWT_ALGORITHMS as readonly string[]).includes(value))
-    throw invalidEnvironment('JWT_ALGORITHM', `one of ${JWT_ALGORITHMS.join(', ')}`, env.JWT_ALGORITHM);
-  return value as JwtAlgorithm;
-}
-
-function hmacSecret(env: NodeJS.ProcessEnv): string {
-  const secret = env.JWT_SECRET || DEVELOPMENT_JWT_SECRET;
-  if (env.NODE_ENV === 'production' && secret === DEVELOPMENT_JWT_SECRET)
-    throw invalidEnvironment('JWT_SECRET', 'set to a secret of your own when NODE_ENV=production', undefined);
-  // The value is a secret: the message names the variable, never echoes it.
-  if (secret.length < MIN_SECRET_LENGTH)
-    throw invalidEnvironment(
-      'JWT_SECRET',
-      `at least ${MIN_SECRET_LENGTH} characters for HS256`,
-      `<${secret.length} characters>`,
-    );
-  return secret;
-}
-
-function pemFile(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  algorithm: 'RS256' | 'ES256',
-  kind: 'public' | 'private',
-  readFile: ReadFile,
-): string {
-  const path = env[name];
-  if (!path) throw invalidEnvironment(name, `the path of a PEM ${kind} key file for ${algorithm}`, undefined);
-  let pem: string;
-  try {
-    pem = readFile(path);
-  } catch (error) {
-    throw invalidEnvironment(name, `a readable file (${(error as Error).message})`, path);
-  }
-  const mismatch = keyMismatch(pem, algorithm, kind);
-  if (mismatch)
-    throw invalidEnvironment(name, `a ${kind} key file usable with ${algorithm}: ${mismatch}`, path);
-  return pem;
 }
 
 /** Comma-separated http(s) origins; paths are refused because services keep their own paths. */

@@ -1,10 +1,14 @@
+import type { TokenFailureReason } from '@conveyor/http';
+
 /**
  * The gateway's error catalogue: stable codes and their HTTP statuses. The errors have the shape
  * of ConveyorError (`code`, `statusCode`, `details`), so `toProblem` from @conveyor/http
  * recognises them by code like any other typed error.
  */
 export const GatewayErrorCodes = {
-  /** No token, or a token that is malformed, badly signed, expired or not yet valid. */
+  /** A request the gateway cannot forward as it came (a header the upstream client refuses to send). */
+  GATEWAY_BAD_REQUEST: 400,
+  /** No token, or one that is malformed, badly signed, expired, not yet valid or too long-lived. */
   GATEWAY_UNAUTHORIZED: 401,
   /** A valid token without the role the route needs. */
   GATEWAY_FORBIDDEN: 403,
@@ -20,18 +24,8 @@ export const GatewayErrorCodes = {
 
 export type GatewayErrorCode = keyof typeof GatewayErrorCodes;
 
-/** Why a request was refused with 401; also in the problem's `details.reason`. */
-export type UnauthorizedReason =
-  | 'missing-token'
-  | 'malformed-header'
-  | 'malformed-token'
-  | 'invalid-signature'
-  | 'unsupported-algorithm'
-  | 'unsigned-token'
-  | 'expired'
-  | 'not-yet-valid'
-  | 'invalid-claims'
-  | 'invalid-token';
+/** Why a request was refused with 401 (the shared verifier's reason); also in `details.reason`. */
+export type UnauthorizedReason = TokenFailureReason;
 
 export class GatewayError extends Error {
   readonly code: GatewayErrorCode;
@@ -57,9 +51,8 @@ export class GatewayError extends Error {
 
 /** By code, not instanceof: tests and tools may load a second copy of this module. */
 export function isGatewayError(error: unknown): error is GatewayError {
-  if (typeof error !== 'object' || error === null) return false;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && code in GatewayErrorCodes;
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  return typeof error.code === 'string' && error.code in GatewayErrorCodes;
 }
 
 const REALM = 'Bearer realm="conveyor"';
@@ -116,3 +109,14 @@ export const badGateway = (service: string) =>
   new GatewayError('GATEWAY_BAD_GATEWAY', `the connection to service ${service} broke before it answered`, {
     service,
   });
+
+/** The request itself could not be sent upstream; the caller is at fault, not the service. */
+export const unforwardable = (service: string, problem: string) =>
+  new GatewayError(
+    'GATEWAY_BAD_REQUEST',
+    `the request cannot be forwarded to service ${service}: ${problem}`,
+    {
+      service,
+      problem,
+    },
+  );

@@ -1,14 +1,5 @@
 export { buildGateway, type GatewayDeps } from './app.ts';
-export type { Identity } from './auth/jwt-auth.ts';
-export {
-  DEVELOPMENT_JWT_SECRET,
-  type JwtAlgorithm,
-  type JwtSigningKey,
-  type JwtVerificationKey,
-} from './auth/keys.ts';
-export { signToken, type TokenClaims } from './auth/token-signer.ts';
-export { loadGatewayConfig, loadSigningKey, loadVerificationKey } from './config.ts';
-export { type DemoToken, mintDemoToken } from './demo-token.ts';
+export { loadGatewayConfig } from './config.ts';
 export { GatewayError, type GatewayErrorCode, GatewayErrorCodes, isGatewayError } from './errors.ts';
 export {
   type GatewayConfig,

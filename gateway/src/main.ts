@@ -1,12 +1,11 @@
 /**
  * The gateway process: reads the environment once, builds the gateway, listens, and on SIGTERM
- * drains in-flight requests and closes Redis (runService). With the development secret it also
- * prints a token for a demo user, so that the API can be tried at once.
+ * drains in-flight requests and closes Redis (runService). A bad environment (the development
+ * secret on a reachable host among others) stops it with one line naming the variable, exit 1.
  */
-import { createLogger, createMetricsRegistry, runService } from '@conveyor/http';
+import { createLogger, createMetricsRegistry, runService, usesDevelopmentSecret } from '@conveyor/http';
 import { buildGateway } from './app.ts';
-import { loadGatewayConfig, usesDevelopmentSecret } from './config.ts';
-import { mintDemoToken } from './demo-token.ts';
+import { loadGatewayConfig } from './config.ts';
 import { createRedisClient, untilReady } from './http/redis-client.ts';
 import type { GatewayConfig } from './options.ts';
 
@@ -15,7 +14,7 @@ async function main(): Promise<void> {
   try {
     config = loadGatewayConfig(process.env);
   } catch (error) {
-    process.stderr.write(`gateway: ${(error as Error).message}\n`);
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
   const logger = createLogger('gateway');
@@ -35,16 +34,12 @@ async function main(): Promise<void> {
     { host: config.host, port: config.port },
     logger,
   );
-  if (usesDevelopmentSecret(config)) {
-    const demo = mintDemoToken();
-    logger.info(
-      { userId: demo.userId, roles: demo.roles, token: demo.token },
-      `demo token (development secret, 12 h): curl -H "Authorization: Bearer ${demo.token}" http://${config.host}:${config.port}/api/products`,
-    );
-  }
+  // A hint, never a token: log lines end up in files and collectors (npm start prints its own).
+  if (usesDevelopmentSecret(config.jwt.key))
+    logger.info('development secret (loopback only): mint a token with npm run token -- --sub <userId>');
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`gateway failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(`gateway failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

@@ -1,5 +1,4 @@
-import type { JwtVerificationKey } from './auth/keys.ts';
-import { DEVELOPMENT_JWT_SECRET } from './auth/keys.ts';
+import { DEFAULT_MAX_LIFETIME_SECONDS, DEVELOPMENT_JWT_SECRET, type JwtSettings } from '@conveyor/http';
 
 /** The services behind the gateway; each has one or more instances. */
 export const SERVICE_NAMES = ['users', 'orders', 'inventory'] as const;
@@ -21,8 +20,11 @@ export interface GatewayOptions {
   host?: string;
   /** @default 3000 */
   port?: number;
-  /** How tokens are verified. @default HS256 with the development secret */
-  jwt?: JwtVerificationKey;
+  /**
+   * How tokens are verified (the services' settings: key, issuer, audience, longest lifetime).
+   * @default HS256 with the development secret, no issuer or audience, at most 24 h
+   */
+  jwt?: JwtSettings;
   /** Base URLs (origins) of each service's instances. @default one local instance per service (3001, 3002, 3003) */
   upstreams?: Partial<Record<ServiceName, string[]>>;
   /** Whole-request budget for the upstream, retries included; past it the answer is 504. @default 5000 */
@@ -50,7 +52,7 @@ export interface GatewayOptions {
 export interface GatewayConfig {
   host: string;
   port: number;
-  jwt: JwtVerificationKey;
+  jwt: JwtSettings;
   upstreams: Record<ServiceName, string[]>;
   upstreamTimeoutMs: number;
   healthTimeoutMs: number;
@@ -81,7 +83,10 @@ export function gatewayConfig(options: GatewayOptions = {}): GatewayConfig {
   return {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 3000,
-    jwt: options.jwt ?? { algorithm: 'HS256', secret: DEVELOPMENT_JWT_SECRET },
+    jwt: options.jwt ?? {
+      key: { algorithm: 'HS256', secret: DEVELOPMENT_JWT_SECRET },
+      maxLifetimeSeconds: DEFAULT_MAX_LIFETIME_SECONDS,
+    },
     upstreams: { ...DEFAULT_UPSTREAMS, ...options.upstreams },
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? 5_000,
     healthTimeoutMs: options.healthTimeoutMs ?? 2_000,

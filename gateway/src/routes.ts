@@ -1,13 +1,14 @@
+import type { Access } from '@conveyor/http';
 import httpProxy from '@fastify/http-proxy';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import type { Redis } from 'ioredis';
-import { authenticate } from './auth/jwt-auth.ts';
-import { type Access, routeGuard } from './auth/route-guard.ts';
+import { routeGuard } from './auth/route-guard.ts';
 import { registerRateLimit } from './http/rate-limit.ts';
 import { type GatewayConfig, RATE_LIMIT_GROUPS, type RateLimitGroup, type ServiceName } from './options.ts';
 import type { Clock } from './upstreams/balancer.ts';
-import { forward } from './upstreams/forward.ts';
+import { forward, sendsBody } from './upstreams/forward.ts';
 import type { ServicePools } from './upstreams/service-pool.ts';
+import { downstreamHeaders, upstreamHeaders } from './upstreams/upstream-headers.ts';
 import type { UpstreamMetrics } from './upstreams/upstream-metrics.ts';
 
 export interface GatewayRoute {
@@ -68,6 +69,8 @@ export interface RoutesContext {
   metrics: UpstreamMetrics;
   clock: Clock;
   redis: Redis | undefined;
+  /** onRequest: verifies the bearer token, if any (auth/jwt-auth.ts). */
+  authenticate: onRequestAsyncHookHandler;
 }
 
 // Connecting is quick on a healthy network; a dead host should not eat the whole request budget.
@@ -81,7 +84,7 @@ const MAX_CONNECT_TIMEOUT_MS = 2_000;
 export async function registerRoutes(app: FastifyInstance, context: RoutesContext): Promise<void> {
   for (const group of RATE_LIMIT_GROUPS) {
     await app.register(async (scope) => {
-      scope.addHook('onRequest', authenticate);
+      scope.addHook('onRequest', context.authenticate);
       await registerRateLimit(scope, {
         group,
         rule: context.config.rateLimits[group],
@@ -119,36 +122,11 @@ async function proxyRoute(scope: FastifyInstance, route: GatewayRoute, context: 
       // Only for http-proxy's check that the rewritten path stays under rewritePrefix: every
       // attempt in `forward` overrides it with the instance it picked.
       getUpstream: () => pool.urls[0] as string,
-      rewriteRequestHeaders: (request, headers) => upstreamHeaders(request, headers),
+      rewriteRequestHeaders: (request, headers) => upstreamHeaders(request, headers, sendsBody(request)),
       rewriteHeaders: (headers, request) =>
-        request ? { ...headers, 'x-correlation-id': request.correlationId } : headers,
+        request ? downstreamHeaders(headers, request.correlationId) : headers,
     },
     handler: (request, reply, dest, options) =>
       forward({ pool, timeoutMs: config.upstreamTimeoutMs, clock, metrics }, request, reply, dest, options),
   });
-}
-
-/**
- * What the upstream sees: the caller's headers without its own claims about who it is, with the
- * identity from the verified token and the correlation id. The token itself stays here.
- */
-export function upstreamHeaders<H extends Record<string, unknown>>(
-  request: Pick<FastifyRequest, 'identity' | 'correlationId' | 'ip' | 'protocol'>,
-  headers: H,
-): H {
-  const {
-    'x-user-id': _claimedUser,
-    'x-user-roles': _claimedRoles,
-    authorization: _token,
-    ...rest
-  } = headers as Record<string, unknown>;
-  const identity = request.identity;
-  return {
-    ...rest,
-    'x-correlation-id': request.correlationId,
-    // The gateway is the front door: a caller's own x-forwarded-for is not evidence of anything.
-    'x-forwarded-for': request.ip,
-    'x-forwarded-proto': request.protocol,
-    ...(identity ? { 'x-user-id': identity.userId, 'x-user-roles': identity.roles.join(',') } : {}),
-  } as unknown as H;
 }

@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_LIFETIME_SECONDS } from '@conveyor/http';
+
 /** A flag of `npm run token` that is unknown, missing or has a bad value; the CLI exits 2. */
 export class UsageError extends Error {
   readonly code = 'GATEWAY_TOKEN_USAGE';
@@ -17,19 +19,26 @@ export type TokenCommand =
 export const TOKEN_USAGE = `usage: npm run token -- --sub <userId> [--roles user,admin] [--ttl 1h]
 
 Prints a JWT for development on stdout, signed with JWT_SECRET (HS256, default: the development
-secret) or JWT_PRIVATE_KEY_FILE (JWT_ALGORITHM=RS256 or ES256).
+secret) or JWT_PRIVATE_KEY_FILE (JWT_ALGORITHM=RS256 or ES256), with iss and aud from JWT_ISSUER
+and JWT_AUDIENCE when they are set.
 
-  --sub <userId>    the user id (claim sub; the gateway sends it upstream as x-user-id)
+  --sub <userId>    the user id (claim sub): who the services take the caller to be
   --roles <list>    comma-separated roles (claim roles), default: user
-  --ttl <duration>  lifetime: 90s, 15m, 1h, 7d or plain seconds, at most 30d; default: 1h`;
+  --ttl <duration>  lifetime: 90s, 15m, 1h or plain seconds, at most JWT_MAX_LIFETIME
+                    (default 24h); default: 1h`;
 
-const MAX_TTL_SECONDS = 30 * 24 * 3600;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 const ROLE = /^[A-Za-z0-9_.:-]{1,64}$/;
 const USER_ID = /^[\x21-\x7e]{1,256}$/;
 
-/** Parses `--flag value` and `--flag=value`; throws UsageError naming the flag at fault. */
-export function parseTokenArgs(argv: readonly string[]): TokenCommand {
+/**
+ * Parses `--flag value` and `--flag=value`; throws UsageError naming the flag at fault. A lifetime
+ * above `maxTtlSeconds` (JWT_MAX_LIFETIME) is refused here: the verifiers would refuse the token.
+ */
+export function parseTokenArgs(
+  argv: readonly string[],
+  maxTtlSeconds = DEFAULT_MAX_LIFETIME_SECONDS,
+): TokenCommand {
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -55,10 +64,10 @@ export function parseTokenArgs(argv: readonly string[]): TokenCommand {
     );
   const ttl = values.get('--ttl') ?? '1h';
   const ttlSeconds = parseDuration(ttl);
-  if (ttlSeconds === undefined || ttlSeconds <= 0 || ttlSeconds > MAX_TTL_SECONDS)
+  if (ttlSeconds === undefined || ttlSeconds <= 0 || ttlSeconds > maxTtlSeconds)
     throw new UsageError(
       '--ttl',
-      `--ttl must be a duration like 90s, 15m, 1h or 7d, at most 30d; got "${ttl}"`,
+      `--ttl must be a duration like 90s, 15m or 1h, at most ${formatDuration(maxTtlSeconds)} (JWT_MAX_LIFETIME); got "${ttl}"`,
     );
   return { command: 'mint', sub, roles: [...new Set(roles)], ttlSeconds };
 }
@@ -68,6 +77,13 @@ export function parseDuration(text: string): number | undefined {
   const match = /^(\d{1,9})([smhd]?)$/.exec(text.trim());
   if (!match) return undefined;
   return Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] as number);
+}
+
+/** Seconds in hours, minutes or seconds, whichever divides them: 86400 → `24h`, 90 → `90s`. */
+export function formatDuration(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
 }
 
 function splitOnce(arg: string): [string, string | undefined] {

@@ -1,30 +1,10 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { type Access, createTokenVerifier } from '@conveyor/http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { identityOf, registerJwtAuth } from '../src/auth/jwt-auth.ts';
-import type { JwtSigningKey, JwtVerificationKey } from '../src/auth/keys.ts';
-import { signToken } from '../src/auth/token-signer.ts';
-import { classifyFailure } from '../src/upstreams/forward.ts';
-
-const pem = (key: { export(options: object): string | Buffer }, type: 'spki' | 'pkcs8') =>
-  String(key.export({ type, format: 'pem' }));
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-const SECRET = 's'.repeat(32);
-
-const pairs: [string, JwtSigningKey, JwtVerificationKey][] = [
-  ['HS256', { algorithm: 'HS256', secret: SECRET }, { algorithm: 'HS256', secret: SECRET }],
-  [
-    'RS256',
-    { algorithm: 'RS256', privateKey: pem(rsa.privateKey, 'pkcs8') },
-    { algorithm: 'RS256', publicKey: pem(rsa.publicKey, 'spki') },
-  ],
-  [
-    'ES256',
-    { algorithm: 'ES256', privateKey: pem(ec.privateKey, 'pkcs8') },
-    { algorithm: 'ES256', publicKey: pem(ec.publicKey, 'spki') },
-  ],
-];
+import { authenticator, decorateIdentity } from '../src/auth/jwt-auth.ts';
+import { routeGuard } from '../src/auth/route-guard.ts';
+import { gatewayErrorHandler } from '../src/http/problems.ts';
+import { bearer, TEST_JWT, tokenFor, tokenWithClaims } from './support/gateway-under-test.ts';
 
 let app: FastifyInstance | undefined;
 afterEach(async () => {
@@ -32,68 +12,68 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function verifier(key: JwtVerificationKey) {
-  app = Fastify();
-  await registerJwtAuth(app, key);
-  await app.ready();
-  return app.jwt;
+/** One route with the gateway's authentication and guard, answering with who the caller is. */
+async function guarded(access: Access, jwt = TEST_JWT) {
+  const instance = Fastify();
+  app = instance;
+  instance.setErrorHandler(gatewayErrorHandler);
+  decorateIdentity(instance);
+  instance.addHook('onRequest', authenticator(createTokenVerifier(jwt)));
+  instance.addHook('preParsing', routeGuard(access));
+  instance.get('/', async (request) => ({ identity: request.identity }));
+  await instance.ready();
+  return (headers: Record<string, string> = {}) => instance.inject({ url: '/', headers });
 }
 
-describe('tokens minted by npm run token', () => {
-  it.each(pairs)('are accepted by the gateway verifier (%s)', async (_name, signing, verification) => {
-    const jwt = await verifier(verification);
-    const issuedAt = Date.now();
-    const token = signToken(signing, { sub: 'u-1', roles: ['user', 'admin'] }, { issuedAt, ttlSeconds: 60 });
-    const iat = Math.floor(issuedAt / 1000);
-    expect(jwt.verify(token)).toEqual({ sub: 'u-1', roles: ['user', 'admin'], iat, exp: iat + 60 });
-  });
-
-  it('are refused when signed with another algorithm than the configured one', async () => {
-    const jwt = await verifier({ algorithm: 'RS256', publicKey: pem(rsa.publicKey, 'spki') });
-    const token = signToken(
-      { algorithm: 'HS256', secret: SECRET },
-      { sub: 'u', roles: [] },
-      {
-        issuedAt: Date.now(),
-        ttlSeconds: 60,
-      },
-    );
-    expect(() => jwt.verify(token)).toThrow(expect.objectContaining({ code: 'FAST_JWT_INVALID_ALGORITHM' }));
-  });
-});
-
-describe('identity from verified claims', () => {
-  it('takes sub as the user id and roles as a list, without duplicates', () => {
-    expect(identityOf({ sub: 'auth0|42', roles: ['user', 'user', 'admin'] })).toEqual({
-      userId: 'auth0|42',
-      roles: ['user', 'admin'],
-    });
-    expect(identityOf({ sub: 'u' })).toEqual({ userId: 'u', roles: [] });
+describe('gateway authentication with the shared verifier', () => {
+  it('puts the verified sub and roles on the request', async () => {
+    const get = await guarded('user');
+    const answer = await get(bearer(tokenFor('auth0|42', ['user', 'user', 'admin'])));
+    expect(answer.statusCode).toBe(200);
+    expect(answer.json()).toEqual({ identity: { userId: 'auth0|42', roles: ['user', 'admin'] } });
   });
 
   it.each([
-    [{ sub: '' }],
-    [{ sub: 'has space' }],
-    [{ sub: 'line\nbreak' }],
-    [{ sub: 42 }],
-    [{ sub: 'u', roles: 'admin' }],
-    [{ sub: 'u', roles: ['a,b'] }],
-    [{ sub: 'u', roles: [1] }],
-  ])('refuses claims that cannot travel in headers: %j', (claims) => {
-    expect(identityOf(claims)).toBeUndefined();
+    ['none', {}, 'missing-token'],
+    ['a Basic header', { authorization: 'Basic dTpw' }, 'malformed-header'],
+    ['a bad signature', bearer(tokenFor('u', ['user'], { secret: 'x'.repeat(32) })), 'invalid-signature'],
+    ['no exp', bearer(tokenWithClaims({ sub: 'u' })), 'invalid-claims'],
+    ['25 h of lifetime', bearer(tokenFor('u', ['user'], { ttlSeconds: 25 * 3600 })), 'lifetime-too-long'],
+  ])('answers a token with %s with the gateway 401 and the shared reason', async (_case, headers, reason) => {
+    const get = await guarded('user');
+    const answer = await get(headers);
+    expect(answer.statusCode).toBe(401);
+    expect(answer.json()).toMatchObject({ code: 'GATEWAY_UNAUTHORIZED', details: { reason } });
+    const challenge = answer.headers['www-authenticate'];
+    if (reason === 'missing-token') expect(challenge).toBe('Bearer realm="conveyor"');
+    else
+      expect(challenge).toMatch(
+        /^Bearer realm="conveyor", error="invalid_token", error_description="[^"]+"$/,
+      );
   });
-});
 
-describe('failed upstream attempts', () => {
-  const wrapped = (code: string) => ({ code: 'FST_REPLY_FROM_INTERNAL_SERVER_ERROR', cause: { code } });
-  it('tell a request never sent from one that broke or timed out', () => {
-    expect(classifyFailure(wrapped('ECONNREFUSED'))).toBe('connect');
-    expect(classifyFailure({ code: 'UND_ERR_CONNECT_TIMEOUT' })).toBe('connect');
+  it('answers a token without the role with the gateway 403', async () => {
+    const get = await guarded({ role: 'admin' });
+    const answer = await get(bearer(tokenFor('u', ['user'])));
+    expect(answer.statusCode).toBe(403);
+    expect(answer.json()).toMatchObject({ code: 'GATEWAY_FORBIDDEN', details: { requiredRole: 'admin' } });
+    expect(answer.headers['www-authenticate']).toContain('error="insufficient_scope"');
+  });
+
+  it('lets anyone through a public route, identified only by a valid token', async () => {
+    const get = await guarded('public');
+    expect((await get()).json()).toEqual({ identity: null });
+    expect((await get(bearer(tokenWithClaims({ sub: 'u' })))).json()).toEqual({ identity: null });
+    expect((await get(bearer(tokenFor('u-7')))).json()).toEqual({
+      identity: { userId: 'u-7', roles: ['user'] },
+    });
+  });
+
+  it('enforces the configured issuer', async () => {
+    const get = await guarded('user', { ...TEST_JWT, issuer: 'https://id.conveyor.dev' });
+    expect((await get(bearer(tokenFor('u')))).statusCode).toBe(401);
     expect(
-      classifyFailure({ code: 'FST_REPLY_FROM_GATEWAY_TIMEOUT', cause: { code: 'UND_ERR_HEADERS_TIMEOUT' } }),
-    ).toBe('timeout');
-    expect(classifyFailure({ code: 'UND_ERR_SOCKET' })).toBe('reset');
-    expect(classifyFailure(wrapped('ECONNRESET'))).toBe('reset');
-    expect(classifyFailure(new Error('?'))).toBe('reset');
+      (await get(bearer(tokenFor('u', ['user'], { issuer: 'https://id.conveyor.dev' })))).statusCode,
+    ).toBe(200);
   });
 });

@@ -74,4 +74,18 @@ describe('circuit breaker', () => {
     time.now = 1_000;
     expect(b.state).toBe('half-open');
   });
+
+  it('gives the probe slot back when the probe was never sent, and changes nothing else', () => {
+    const { breaker: b, time } = breaker();
+    fail(b, 3);
+    time.now = 1_000;
+    expect(b.tryAcquire()).toBe(true);
+    expect(b.tryAcquire()).toBe(false);
+    b.release();
+    expect(b.state).toBe('half-open');
+    expect(b.tryAcquire()).toBe(true);
+    b.onSuccess();
+    b.release();
+    expect(b.state).toBe('closed');
+  });
 });

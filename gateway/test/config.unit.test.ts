@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { DEVELOPMENT_JWT_SECRET, usesDevelopmentSecret } from '@conveyor/http';
 import { describe, expect, it } from 'vitest';
-import { DEVELOPMENT_JWT_SECRET } from '../src/auth/keys.ts';
-import { loadGatewayConfig, loadSigningKey, usesDevelopmentSecret } from '../src/config.ts';
+import { loadGatewayConfig } from '../src/config.ts';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -37,7 +37,7 @@ describe('gateway configuration from the environment', () => {
     expect(config).toMatchObject({
       host: '127.0.0.1',
       port: 3000,
-      jwt: { algorithm: 'HS256', secret: DEVELOPMENT_JWT_SECRET },
+      jwt: { key: { algorithm: 'HS256', secret: DEVELOPMENT_JWT_SECRET }, maxLifetimeSeconds: 86_400 },
       upstreams: {
         users: ['http://127.0.0.1:3001'],
         orders: ['http://127.0.0.1:3002'],
@@ -50,7 +50,9 @@ describe('gateway configuration from the environment', () => {
       bodyLimitBytes: 65_536,
     });
     expect(config.rateLimits.products).toEqual({ max: 100, windowMs: 60_000 });
-    expect(usesDevelopmentSecret(config)).toBe(true);
+    expect(config.jwt).not.toHaveProperty('issuer');
+    expect(config.jwt).not.toHaveProperty('audience');
+    expect(usesDevelopmentSecret(config.jwt.key)).toBe(true);
   });
 
   it('reads every variable', () => {
@@ -58,6 +60,9 @@ describe('gateway configuration from the environment', () => {
       GATEWAY_HOST: '0.0.0.0',
       GATEWAY_PORT: '8080',
       JWT_SECRET: 'x'.repeat(40),
+      JWT_ISSUER: 'https://id.conveyor.dev',
+      JWT_AUDIENCE: 'conveyor-api',
+      JWT_MAX_LIFETIME: '3600',
       UPSTREAM_ORDERS: 'http://10.0.0.1:3002, http://10.0.0.2:3002/',
       UPSTREAM_TIMEOUT_MS: '1500',
       UPSTREAM_HEALTH_TIMEOUT_MS: '300',
@@ -76,7 +81,12 @@ describe('gateway configuration from the environment', () => {
     expect(config).toMatchObject({
       host: '0.0.0.0',
       port: 8080,
-      jwt: { algorithm: 'HS256', secret: 'x'.repeat(40) },
+      jwt: {
+        key: { algorithm: 'HS256', secret: 'x'.repeat(40) },
+        issuer: 'https://id.conveyor.dev',
+        audience: 'conveyor-api',
+        maxLifetimeSeconds: 3_600,
+      },
       upstreams: { orders: ['http://10.0.0.1:3002', 'http://10.0.0.2:3002'] },
       upstreamTimeoutMs: 1_500,
       healthTimeoutMs: 300,
@@ -94,22 +104,27 @@ describe('gateway configuration from the environment', () => {
       products: { max: 10, windowMs: 5_000 },
       admin: { max: 2, windowMs: 1_000 },
     });
-    expect(usesDevelopmentSecret(config)).toBe(false);
+    expect(usesDevelopmentSecret(config.jwt.key)).toBe(false);
   });
 
   it('verifies RS256 and ES256 with the public key from JWT_PUBLIC_KEY_FILE', () => {
-    expect(load({ JWT_ALGORITHM: 'RS256', JWT_PUBLIC_KEY_FILE: '/keys/rsa.pub' }).jwt).toEqual({
+    expect(load({ JWT_ALGORITHM: 'RS256', JWT_PUBLIC_KEY_FILE: '/keys/rsa.pub' }).jwt.key).toEqual({
       algorithm: 'RS256',
       publicKey: files['/keys/rsa.pub'],
     });
-    expect(load({ JWT_ALGORITHM: 'ES256', JWT_PUBLIC_KEY_FILE: '/keys/ec.pub' }).jwt.algorithm).toBe('ES256');
+    expect(load({ JWT_ALGORITHM: 'ES256', JWT_PUBLIC_KEY_FILE: '/keys/ec.pub' }).jwt.key.algorithm).toBe(
+      'ES256',
+    );
   });
 
   it.each([
     [{ GATEWAY_PORT: '70000' }, 'GATEWAY_PORT', /port number; got "70000"/],
     [{ JWT_ALGORITHM: 'HS512' }, 'JWT_ALGORITHM', /one of HS256, RS256, ES256/],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET', /at least 32 characters/],
-    [{ NODE_ENV: 'production' }, 'JWT_SECRET', /secret of your own/],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET', /secret of your own when NODE_ENV=production/],
+    [{ GATEWAY_HOST: '0.0.0.0' }, 'JWT_SECRET', /secret of your own when binding 0\.0\.0\.0/],
+    [{ GATEWAY_HOST: '10.1.2.3', JWT_SECRET: DEVELOPMENT_JWT_SECRET }, 'JWT_SECRET', /loopback only/],
+    [{ JWT_MAX_LIFETIME: '1d' }, 'JWT_MAX_LIFETIME', /whole number of seconds/],
     [{ JWT_ALGORITHM: 'RS256' }, 'JWT_PUBLIC_KEY_FILE', /required/],
     [
       { JWT_ALGORITHM: 'RS256', JWT_PUBLIC_KEY_FILE: '/keys/missing' },
@@ -140,16 +155,23 @@ describe('gateway configuration from the environment', () => {
     expect(refusal({ JWT_SECRET: 'hunter2' }).message).not.toContain('hunter2');
   });
 
-  it('signs with JWT_SECRET, or the private key from JWT_PRIVATE_KEY_FILE', () => {
-    expect(loadSigningKey({}, readFile)).toEqual({ algorithm: 'HS256', secret: DEVELOPMENT_JWT_SECRET });
-    expect(
-      loadSigningKey({ JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY_FILE: '/keys/ec.key' }, readFile),
-    ).toEqual({
-      algorithm: 'ES256',
-      privateKey: files['/keys/ec.key'],
+  it.each(['127.0.0.1', 'localhost', '::1'])('trusts the development secret on loopback (%s)', (host) => {
+    expect(load({ GATEWAY_HOST: host }).jwt.key).toEqual({
+      algorithm: 'HS256',
+      secret: DEVELOPMENT_JWT_SECRET,
     });
-    expect(() =>
-      loadSigningKey({ JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY_FILE: '/keys/rsa.pub' }, readFile),
-    ).toThrow(/JWT_PRIVATE_KEY_FILE/);
+  });
+
+  it('binds any host with a secret of its own or a public key', () => {
+    expect(load({ GATEWAY_HOST: '0.0.0.0', JWT_SECRET: 'y'.repeat(32) }).host).toBe('0.0.0.0');
+    expect(
+      load({ GATEWAY_HOST: '0.0.0.0', JWT_ALGORITHM: 'RS256', JWT_PUBLIC_KEY_FILE: '/keys/rsa.pub' }).host,
+    ).toBe('0.0.0.0');
+  });
+
+  it('says in one line what to set when it refuses the development secret', () => {
+    const message = refusal({ GATEWAY_HOST: '0.0.0.0' }).message;
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toMatch(/^JWT_SECRET /);
   });
 });

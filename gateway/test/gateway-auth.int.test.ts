@@ -1,13 +1,16 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { request } from 'node:http';
+import { signToken } from '@conveyor/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signToken } from '../src/auth/token-signer.ts';
 import {
+  b64,
   bearer,
   type Echo,
   type RunningGateway,
   startGateway,
+  TEST_JWT,
   tokenFor,
+  tokenWithClaims,
 } from './support/gateway-under-test.ts';
 import { call } from './support/http.ts';
 import { startUpstream, type UpstreamProcess } from './support/upstream-process.ts';
@@ -33,8 +36,8 @@ afterAll(async () => {
   await Promise.all([users?.kill(), orders?.kill(), inventory?.kill()]);
 });
 
-const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const inOneHour = () => Math.floor(Date.now() / 1000) + 3600;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+const inOneHour = () => nowSeconds() + 3600;
 
 describe('auth matrix', () => {
   const cases: [string, string, number, string | undefined, () => Record<string, string>][] = [
@@ -59,6 +62,42 @@ describe('auth matrix', () => {
       401,
       'unsigned-token',
       () => bearer(`${b64({ alg: 'none' })}.${b64({ sub: 'u-1', exp: inOneHour() })}.`),
+    ],
+    [
+      'a token valid only from tomorrow (nbf)',
+      '/api/orders',
+      401,
+      'not-yet-valid',
+      () =>
+        bearer(
+          tokenWithClaims({
+            sub: 'u-1',
+            iat: nowSeconds(),
+            nbf: nowSeconds() + 86_000,
+            exp: nowSeconds() + 86_300,
+          }),
+        ),
+    ],
+    [
+      'a token without exp',
+      '/api/orders',
+      401,
+      'invalid-claims',
+      () => bearer(tokenWithClaims({ sub: 'u-1', roles: ['user'], iat: nowSeconds() })),
+    ],
+    [
+      'a token that lives longer than JWT_MAX_LIFETIME (24 h)',
+      '/api/orders',
+      401,
+      'lifetime-too-long',
+      () => bearer(tokenFor('u-1', ['user'], { ttlSeconds: 24 * 3600 + 1 })),
+    ],
+    [
+      'a token without iat that expires in 30 days',
+      '/api/orders',
+      401,
+      'lifetime-too-long',
+      () => bearer(tokenWithClaims({ sub: 'u-1', exp: nowSeconds() + 30 * 86_400 })),
     ],
     ['a token that is not a JWT', '/api/orders', 401, 'malformed-token', () => bearer('not.a.jwt')],
     [
@@ -138,7 +177,10 @@ describe('auth matrix', () => {
           ? generateKeyPairSync('rsa', { modulusLength: 2048 })
           : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
       const keyed = await startGateway({
-        jwt: { algorithm, publicKey: String(pair.publicKey.export({ type: 'spki', format: 'pem' })) },
+        jwt: {
+          ...TEST_JWT,
+          key: { algorithm, publicKey: String(pair.publicKey.export({ type: 'spki', format: 'pem' })) },
+        },
         upstreams: { users: [users.url], orders: [orders.url], inventory: [inventory.url] },
       });
       try {
@@ -149,7 +191,7 @@ describe('auth matrix', () => {
         );
         const accepted = await call<Echo>(keyed.url, '/api/orders', { headers: bearer(good) });
         expect(accepted.status).toBe(200);
-        expect(accepted.body.headers['x-user-id']).toBe('u-9');
+        expect(accepted.body.headers.authorization).toBe(`Bearer ${good}`);
         const hmac = await call(keyed.url, '/api/orders', { headers: bearer(tokenFor('u-9')) });
         expect(hmac.body).toMatchObject({ status: 401, details: { reason: 'unsupported-algorithm' } });
       } finally {
@@ -159,35 +201,72 @@ describe('auth matrix', () => {
   );
 });
 
-describe('identity headers', () => {
-  it("drops the caller's x-user-id and x-user-roles and sends the token's", async () => {
+describe('issuer and audience (JWT_ISSUER, JWT_AUDIENCE)', () => {
+  let strict: RunningGateway;
+  beforeAll(async () => {
+    strict = await startGateway({
+      jwt: { ...TEST_JWT, issuer: 'https://id.conveyor.dev', audience: 'conveyor-api' },
+      upstreams: { users: [users.url], orders: [orders.url], inventory: [inventory.url] },
+    });
+  });
+  afterAll(() => strict?.close());
+
+  const rightIss = 'https://id.conveyor.dev';
+  it.each([
+    ['no iss and no aud', {}],
+    ['another issuer', { issuer: 'https://evil.example', audience: 'conveyor-api' }],
+    ['another audience', { issuer: rightIss, audience: 'another-api' }],
+    ['no audience', { issuer: rightIss }],
+    ['no issuer', { audience: 'conveyor-api' }],
+  ])('refuses a token with %s: 401 invalid-claims', async (_case, claims) => {
+    const answer = await call(strict.url, '/api/orders', {
+      headers: bearer(tokenFor('u-1', ['user'], claims)),
+    });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toMatchObject({
+      code: 'GATEWAY_UNAUTHORIZED',
+      details: { reason: 'invalid-claims' },
+    });
+    expect(answer.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+
+  it('accepts the configured issuer and audience', async () => {
+    const token = tokenFor('u-1', ['user'], { issuer: rightIss, audience: 'conveyor-api' });
+    expect((await call(strict.url, '/api/orders', { headers: bearer(token) })).status).toBe(200);
+  });
+});
+
+describe('identity upstream', () => {
+  const IDENTITY_HEADERS = ['x-user-id', 'x-user-roles'];
+
+  it("forwards the caller's Authorization unchanged and never an x-user-id or x-user-roles, even forged", async () => {
+    const token = tokenFor('u-1', ['user', 'support']);
     const answer = await call<Echo>(gateway.url, '/api/users/u-1', {
-      headers: {
-        ...bearer(tokenFor('u-1', ['user', 'support'])),
-        'x-user-id': 'admin-1',
-        'x-user-roles': 'admin',
-      },
+      headers: { ...bearer(token), 'x-user-id': 'admin-1', 'x-user-roles': 'admin' },
     });
     expect(answer.status).toBe(200);
-    expect(answer.body.headers['x-user-id']).toBe('u-1');
-    expect(answer.body.headers['x-user-roles']).toBe('user,support');
-    expect(answer.body.headers.authorization).toBeUndefined();
+    expect(answer.body.headers.authorization).toBe(`Bearer ${token}`);
+    for (const name of IDENTITY_HEADERS) expect(answer.body.headers[name]).toBeUndefined();
   });
 
   it('sends no identity at all for an anonymous caller who claims one', async () => {
     const answer = await call<Echo>(gateway.url, '/api/products', {
-      headers: { 'x-user-id': 'admin-1', 'x-user-roles': 'admin' },
+      headers: { 'x-user-id': 'admin-1', 'X-User-Roles': 'admin' },
     });
     expect(answer.status).toBe(200);
-    expect(answer.body.headers['x-user-id']).toBeUndefined();
-    expect(answer.body.headers['x-user-roles']).toBeUndefined();
+    expect(answer.body.headers.authorization).toBeUndefined();
+    for (const name of IDENTITY_HEADERS) expect(answer.body.headers[name]).toBeUndefined();
   });
 
-  it('cannot be dropped by naming it in the Connection header', async () => {
+  it('keeps Authorization and its own headers when the Connection header names them', async () => {
     // fetch refuses to send a Connection header; node:http does not.
+    const token = tokenFor('u-1');
     const echo = await new Promise<Echo>((resolve, reject) => {
       const req = request(`${gateway.url}/api/orders`, {
-        headers: { ...bearer(tokenFor('u-1')), connection: 'x-user-id, x-correlation-id' },
+        headers: {
+          ...bearer(token),
+          connection: 'authorization, x-user-id, x-correlation-id, x-forwarded-for',
+        },
       });
       req.on('response', (response) => {
         let text = '';
@@ -199,8 +278,10 @@ describe('identity headers', () => {
       req.on('error', reject);
       req.end();
     });
-    expect(echo.headers['x-user-id']).toBe('u-1');
+    expect(echo.headers.authorization).toBe(`Bearer ${token}`);
+    expect(echo.headers['x-user-id']).toBeUndefined();
     expect(echo.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(echo.headers['x-forwarded-for']).toBe('127.0.0.1');
   });
 });
 

@@ -12,27 +12,42 @@ const REDIS_URL = process.env.GATEWAY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 // The tests' environment must not leak into the processes: they use the documented defaults.
 const DEFAULT_JWT = { JWT_SECRET: '', JWT_ALGORITHM: '', JWT_PRIVATE_KEY_FILE: '', JWT_PUBLIC_KEY_FILE: '' };
 
+const payloadOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+
 describe('npm run token (gateway/src/token-cli.ts)', () => {
   let good: CliResult;
   let badFlag: CliResult;
+  let tooLong: CliResult;
   let badEnv: CliResult;
-  let badGatewayEnv: CliResult;
+  let claimed: CliResult;
+  let longer: CliResult;
+  let badLifetime: CliResult;
   beforeAll(async () => {
     // Each run loads tsx (seconds on a busy machine): all at once.
-    [good, badFlag, badEnv, badGatewayEnv] = await Promise.all([
-      runEntry(TOKEN_CLI, ['--sub', 'u-1', '--roles', 'user,admin', '--ttl', '1h'], DEFAULT_JWT),
+    [good, badFlag, tooLong, badEnv, claimed, longer, badLifetime] = await Promise.all([
+      runEntry(TOKEN_CLI, ['--sub', 'u-1', '--roles', 'user,admin'], DEFAULT_JWT),
       runEntry(TOKEN_CLI, ['--sub', 'u-1', '--ttl', 'forever'], DEFAULT_JWT),
+      runEntry(TOKEN_CLI, ['--sub', 'u-1', '--ttl', '25h'], DEFAULT_JWT),
       runEntry(TOKEN_CLI, ['--sub', 'u-1'], { ...DEFAULT_JWT, JWT_ALGORITHM: 'RS256' }),
-      runEntry(MAIN, [], { ...DEFAULT_JWT, GATEWAY_PORT: 'eighty' }),
+      runEntry(TOKEN_CLI, ['--sub', 'u-1'], {
+        ...DEFAULT_JWT,
+        JWT_ISSUER: 'https://id.conveyor.dev',
+        JWT_AUDIENCE: 'conveyor-api',
+      }),
+      runEntry(TOKEN_CLI, ['--sub', 'u-1', '--ttl', '2d'], { ...DEFAULT_JWT, JWT_MAX_LIFETIME: '172800' }),
+      runEntry(TOKEN_CLI, ['--sub', 'u-1'], { ...DEFAULT_JWT, JWT_MAX_LIFETIME: 'a day' }),
     ]);
   });
 
-  it('prints only the token on stdout', () => {
+  it('prints only the token on stdout, valid one hour by default', () => {
     expect(good.status).toBe(0);
     expect(good.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
-    const payload = JSON.parse(Buffer.from(good.stdout.split('.')[1] ?? '', 'base64url').toString());
+    const payload = payloadOf(good.stdout);
     expect(payload).toMatchObject({ sub: 'u-1', roles: ['user', 'admin'] });
-    expect(payload.exp - payload.iat).toBe(3600);
+    expect(Number(payload.exp) - Number(payload.iat)).toBe(3600);
+    expect(payload).not.toHaveProperty('iss');
+    expect(payload).not.toHaveProperty('aud');
   });
 
   it('exits 2 naming the bad flag, with nothing on stdout', () => {
@@ -40,17 +55,59 @@ describe('npm run token (gateway/src/token-cli.ts)', () => {
     expect(badFlag.stdout).toBe('');
     expect(badFlag.stderr).toContain('--ttl must be a duration');
     expect(badFlag.stderr).toContain('usage: npm run token');
+    expect(badFlag.stderr).not.toMatch(/x-user/i);
   });
 
-  it('exits 1 naming the variable that is missing', () => {
+  it('refuses a lifetime above JWT_MAX_LIFETIME (24 h by default), and follows it when set', () => {
+    expect(tooLong.status).toBe(2);
+    expect(tooLong.stderr).toContain('at most 24h (JWT_MAX_LIFETIME)');
+    expect(longer.status).toBe(0);
+    const payload = payloadOf(longer.stdout);
+    expect(Number(payload.exp) - Number(payload.iat)).toBe(172_800);
+  });
+
+  it('adds iss and aud from JWT_ISSUER and JWT_AUDIENCE', () => {
+    expect(claimed.status).toBe(0);
+    expect(payloadOf(claimed.stdout)).toMatchObject({ iss: 'https://id.conveyor.dev', aud: 'conveyor-api' });
+  });
+
+  it('exits 1 naming the variable that is missing or bad', () => {
     expect(badEnv.status).toBe(1);
     expect(badEnv.stdout).toBe('');
     expect(badEnv.stderr).toContain('JWT_PRIVATE_KEY_FILE is required');
+    expect(badLifetime.status).toBe(1);
+    expect(badLifetime.stderr).toContain('JWT_MAX_LIFETIME must be a whole number of seconds');
+  });
+});
+
+describe('the gateway refusing its environment (gateway/src/main.ts)', () => {
+  let reachable: CliResult;
+  let production: CliResult;
+  let badPort: CliResult;
+  beforeAll(async () => {
+    [reachable, production, badPort] = await Promise.all([
+      runEntry(MAIN, [], { ...DEFAULT_JWT, GATEWAY_HOST: '0.0.0.0', GATEWAY_PORT: '0' }),
+      runEntry(MAIN, [], { ...DEFAULT_JWT, NODE_ENV: 'production', GATEWAY_PORT: '0' }),
+      runEntry(MAIN, [], { ...DEFAULT_JWT, GATEWAY_PORT: 'eighty' }),
+    ]);
   });
 
-  it("shares the gateway's refusal of a bad environment: the gateway exits 1 naming the variable", () => {
-    expect(badGatewayEnv.status).toBe(1);
-    expect(badGatewayEnv.stderr).toContain('GATEWAY_PORT must be a port number; got "eighty"');
+  const oneLine = (result: CliResult) => result.stderr.trimEnd().split('\n');
+
+  it('exits 1 with one line naming JWT_SECRET when the development secret would face a reachable host', () => {
+    expect(reachable.status).toBe(1);
+    expect(reachable.stdout).toBe('');
+    expect(oneLine(reachable)).toEqual([expect.stringMatching(/^error: JWT_SECRET .*0\.0\.0\.0/)]);
+  });
+
+  it('exits 1 with one line naming JWT_SECRET under NODE_ENV=production', () => {
+    expect(production.status).toBe(1);
+    expect(oneLine(production)).toEqual([expect.stringMatching(/^error: JWT_SECRET .*NODE_ENV=production/)]);
+  });
+
+  it('exits 1 naming any other bad variable the same way', () => {
+    expect(badPort.status).toBe(1);
+    expect(oneLine(badPort)).toEqual(['error: GATEWAY_PORT must be a port number; got "eighty"']);
   });
 });
 
@@ -95,18 +152,13 @@ describe('the gateway process (gateway/src/main.ts)', () => {
     await redis?.quit();
   });
 
-  it('prints a demo token that works, and accepts tokens from npm run token', async () => {
-    const demo = await gateway.waitForLog((line) => typeof line.token === 'string');
-    expect(demo).toMatchObject({ userId: 'demo-user', roles: ['user'] });
-    const asDemo = await call<Echo>(url, '/api/orders', { headers: bearer(String(demo.token)) });
-    expect(asDemo.status).toBe(200);
-    expect(asDemo.body.headers['x-user-id']).toBe('demo-user');
-
+  it('accepts tokens from npm run token and forwards them to the upstream', async () => {
     const asAdmin = await call<Echo>(url, '/admin/sagas', {
       headers: { ...bearer(adminToken), 'x-correlation-id': 'main-process-1' },
     });
     expect(asAdmin.status).toBe(200);
     expect(asAdmin.body).toMatchObject({ url: '/admin/sagas' });
+    expect(asAdmin.body.headers.authorization).toBe(`Bearer ${adminToken}`);
     expect(asAdmin.body.headers['x-correlation-id']).toBe('main-process-1');
     expect(asAdmin.headers.get('x-correlation-id')).toBe('main-process-1');
   });
@@ -120,11 +172,25 @@ describe('the gateway process (gateway/src/main.ts)', () => {
     expect(await redis.keys(`${prefix}products:ip:*`)).toHaveLength(1);
   });
 
-  it('logs the requests with their correlation id and stops cleanly on SIGTERM', async () => {
+  it('logs the requests with their correlation id, never a token, and stops cleanly on SIGTERM', async () => {
     const completed = await gateway.waitForLog(
       (line) => line.msg === 'request completed' && line.correlationId === 'main-process-1',
     );
     expect(completed).toMatchObject({ service: 'gateway', res: { statusCode: 200 } });
+    const refused = await call(url, '/api/orders', {
+      headers: { ...bearer(`${adminToken}x`), 'x-correlation-id': 'bad-sig-1' },
+    });
+    expect(refused.status).toBe(401);
+    await gateway.waitForLog(
+      (line) => line.msg === 'request completed' && line.correlationId === 'bad-sig-1',
+    );
+    expect(
+      gateway.logs.some((line) => typeof line.msg === 'string' && line.msg.includes('npm run token')),
+    ).toBe(true);
+    const signature = adminToken.split('.')[2] ?? adminToken;
+    expect(gateway.output()).not.toContain(signature);
+    expect(gateway.output()).not.toMatch(/eyJ[\w-]+\.eyJ/);
+    expect(gateway.output().toLowerCase()).not.toContain('authorization');
     expect(await gateway.stop('SIGTERM')).toBe(0);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseTokenArgs, UsageError } from '../src/token-args.ts';
+import { formatDuration, parseDuration, parseTokenArgs, TOKEN_USAGE, UsageError } from '../src/token-args.ts';
 
-const usageError = (argv: string[]) => {
+const usageError = (argv: string[], maxTtlSeconds?: number) => {
   try {
-    parseTokenArgs(argv);
+    parseTokenArgs(argv, maxTtlSeconds);
   } catch (error) {
     if (error instanceof UsageError) return error;
     throw error;
@@ -31,6 +31,20 @@ describe('npm run token arguments', () => {
     expect(parseTokenArgs(['--sub', 'u-1'])).toMatchObject({ roles: ['user'], ttlSeconds: 3600 });
   });
 
+  it('mints up to JWT_MAX_LIFETIME: 24 h by default, or what it is set to', () => {
+    expect(parseTokenArgs(['--sub', 'u', '--ttl', '24h'])).toMatchObject({ ttlSeconds: 86_400 });
+    expect(parseTokenArgs(['--sub', 'u', '--ttl', '7d'], 7 * 86_400)).toMatchObject({ ttlSeconds: 604_800 });
+    const error = usageError(['--sub', 'u', '--ttl', '16m'], 900);
+    expect(error.message).toMatch(/at most 15m \(JWT_MAX_LIFETIME\)/);
+    expect([formatDuration(86_400), formatDuration(900), formatDuration(90)]).toEqual(['24h', '15m', '90s']);
+  });
+
+  it('explains the flags without promising identity headers', () => {
+    expect(TOKEN_USAGE).toContain('JWT_MAX_LIFETIME');
+    expect(TOKEN_USAGE).toContain('JWT_ISSUER');
+    expect(TOKEN_USAGE).not.toMatch(/x-user/i);
+  });
+
   it('asks for help', () => {
     expect(parseTokenArgs(['--help'])).toEqual({ command: 'help' });
   });
@@ -47,7 +61,9 @@ describe('npm run token arguments', () => {
     [['--sub', 'u', '--roles', 'us er'], '--roles', /got "us er"/],
     [['--sub', 'u', '--ttl', 'soon'], '--ttl', /got "soon"/],
     [['--sub', 'u', '--ttl', '0'], '--ttl', /duration/],
-    [['--sub', 'u', '--ttl', '31d'], '--ttl', /at most 30d/],
+    [['--sub', 'u', '--ttl', '25h'], '--ttl', /at most 24h \(JWT_MAX_LIFETIME\); got "25h"/],
+    [['--sub', 'u', '--ttl', '86401'], '--ttl', /at most 24h/],
+    [['--sub', 'u', '--ttl', '30d'], '--ttl', /at most 24h/],
   ])('refuses %j naming %s', (argv, flag, message) => {
     const error = usageError(argv);
     expect(error.flag).toBe(flag);

@@ -1,15 +1,12 @@
+import type { Access } from '@conveyor/http';
 import type { preParsingAsyncHookHandler } from 'fastify';
 import { forbidden, unauthorized } from '../errors.ts';
 
 /**
- * Who may use a route: anyone (`public`; a valid token still identifies the caller, a bad one is
- * ignored), any caller with a valid token (`user`), or only those whose token has the role.
- */
-export type Access = 'public' | 'user' | { role: string };
-
-/**
- * preParsing, so it runs after every onRequest hook (the rate limit among them) and before the
- * body is read: a refused caller never gets its body parsed.
+ * Refuses what the route's access (the services' `Access`) does not allow: on a `public` route a
+ * valid token still identifies the caller and a bad one is ignored. preParsing, so that it runs
+ * after every onRequest hook (the rate limit among them) and before the body is read: a refused
+ * caller never gets its body parsed.
  */
 export function routeGuard(access: Access): preParsingAsyncHookHandler {
   return async (request, _reply, payload) => {

@@ -72,6 +72,14 @@ export class CircuitBreaker {
     if (this.#failures >= this.#threshold) this.#trip();
   }
 
+  /**
+   * The request that passed was never sent (the gateway could not encode it): it says nothing about
+   * the service, so in half-open state another request may probe at once.
+   */
+  release(): void {
+    if (this.state === 'half-open') this.#probeSince = undefined;
+  }
+
   /** Milliseconds until the next probe may pass (0 unless the circuit is open). */
   msUntilProbe(): number {
     return this.state === 'open' ? this.#openMs - (this.#clock() - this.#openedAt) : 0;

@@ -1,5 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { badGateway, type GatewayError, upstreamTimeout, upstreamUnavailable } from '../errors.ts';
+import {
+  badGateway,
+  type GatewayError,
+  unforwardable,
+  upstreamTimeout,
+  upstreamUnavailable,
+} from '../errors.ts';
 import type { Clock } from './balancer.ts';
 import type { ServicePool } from './service-pool.ts';
 import type { UpstreamMetrics } from './upstream-metrics.ts';
@@ -15,8 +21,12 @@ export interface ForwardContext {
   metrics: UpstreamMetrics;
 }
 
-/** How an attempt failed before any response: `connect` means the request was never sent. */
-export type AttemptFailure = 'connect' | 'timeout' | 'reset';
+/**
+ * How an attempt failed before any response: `connect` means the request was never sent,
+ * `unsendable` that the upstream client refused to encode it (the caller's fault, not the
+ * service's: it never counts against the instance or the circuit).
+ */
+export type AttemptFailure = 'connect' | 'timeout' | 'reset' | 'unsendable';
 
 // Only these are retried on another instance: a POST that failed mid-way may have been applied.
 const IDEMPOTENT = new Set(['GET', 'HEAD']);
@@ -31,6 +41,15 @@ const CONNECT_ERRORS = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'FST_REPLY_FROM_SERVICE_UNAVAILABLE',
 ]);
+// undici and node:http refusing what the request carries, before a byte of it is written.
+const UNSENDABLE_ERRORS = new Set([
+  'UND_ERR_INVALID_ARG',
+  'UND_ERR_NOT_SUPPORTED',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_INVALID_CHAR',
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+]);
 const TIMEOUT_ERRORS = new Set([
   'FST_REPLY_FROM_GATEWAY_TIMEOUT',
   'FST_REPLY_FROM_TIMEOUT',
@@ -44,7 +63,7 @@ const TIMEOUT_ERRORS = new Set([
  * within what is left of the timeout. Each outcome feeds the instance's passive health and the
  * circuit. A GET or HEAD whose attempt failed before an answer goes to the next instance; a
  * timeout is not retried (the budget is spent). When no instance can take it: 503 naming the
- * service.
+ * service. A request the upstream client cannot send is the caller's 400, and changes no health.
  */
 export function forward(
   context: ForwardContext,
@@ -104,8 +123,17 @@ export function forward(
       },
       onError: (_reply, { error }) => {
         const failure = classifyFailure(error);
-        record(instance, false);
         metrics.attempt(service, instance, failure === 'connect' ? 'connect_error' : failure, seconds());
+        if (failure === 'unsendable') {
+          breaker.release();
+          request.log.info(
+            { service, instance, problem: innermostMessage(error) },
+            'request not forwardable',
+          );
+          reply.send(unforwardable(service, innermostMessage(error)));
+          return;
+        }
+        record(instance, false);
         request.log.warn({ service, instance, failure, err: error }, 'upstream attempt failed');
         const answer =
           failure === 'timeout'
@@ -134,16 +162,33 @@ export function forward(
 
 /** Reads the codes of the error reply-from reports and of its causes. */
 export function classifyFailure(error: unknown): AttemptFailure {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    current = (current as { cause?: unknown }).cause;
-  }
+  const codes = causes(error).map((cause) => cause.code);
+  if (codes.some((code) => UNSENDABLE_ERRORS.has(code))) return 'unsendable';
   if (codes.some((code) => TIMEOUT_ERRORS.has(code))) return 'timeout';
   if (codes.some((code) => CONNECT_ERRORS.has(code))) return 'connect';
   return 'reset';
+}
+
+/** The error and its causes (reply-from wraps undici's), outermost first. */
+function causes(error: unknown): { code: string; message: string }[] {
+  const chain: { code: string; message: string }[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+    const code = 'code' in current && typeof current.code === 'string' ? current.code : '';
+    const message = 'message' in current && typeof current.message === 'string' ? current.message : '';
+    chain.push({ code, message });
+    current = 'cause' in current ? current.cause : undefined;
+  }
+  return chain;
+}
+
+function innermostMessage(error: unknown): string {
+  return causes(error).findLast((cause) => cause.message !== '')?.message ?? 'refused by the HTTP client';
+}
+
+/** Whether the request's body goes upstream: only the parsed body of a method that may have one. */
+export function sendsBody(request: Pick<FastifyRequest, 'body' | 'method'>): boolean {
+  return Buffer.isBuffer(request.body) && !IDEMPOTENT.has(request.method);
 }
 
 /**
@@ -151,7 +196,7 @@ export function classifyFailure(error: unknown): AttemptFailure {
  * each attempt anew: re-serialising parsed JSON would change numbers beyond 2^53 and key order.
  */
 function bodyOption(request: FastifyRequest): Pick<ReplyFromOptions, 'body' | 'contentType'> {
-  if (!Buffer.isBuffer(request.body) || IDEMPOTENT.has(request.method)) return {};
+  if (!sendsBody(request)) return {};
   return {
     body: request.body,
     contentType: request.headers['content-type'] ?? 'application/octet-stream',

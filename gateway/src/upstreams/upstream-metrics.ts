@@ -3,7 +3,7 @@ import type { CircuitState } from './circuit-breaker.ts';
 import type { ServicePools } from './service-pool.ts';
 
 /** How one attempt at an instance ended: its HTTP status, or how the connection failed. */
-export type AttemptOutcome = `${number}` | 'connect_error' | 'timeout' | 'reset';
+export type AttemptOutcome = `${number}` | 'connect_error' | 'timeout' | 'reset' | 'unsendable';
 
 export interface UpstreamMetrics {
   attempt(service: string, instance: string, outcome: AttemptOutcome, seconds: number): void;
@@ -20,7 +20,7 @@ const CIRCUIT_STATES: CircuitState[] = ['closed', 'open', 'half-open'];
 export function createUpstreamMetrics(registry: Registry, pools: ServicePools): UpstreamMetrics {
   const attempts = new Histogram({
     name: 'gateway_upstream_request_duration_seconds',
-    help: 'Attempts at an upstream instance by outcome (HTTP status or connect_error, timeout, reset)',
+    help: 'Attempts at an upstream instance by outcome (HTTP status or connect_error, timeout, reset, unsendable)',
     labelNames: ['service', 'instance', 'outcome'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],

@@ -4,6 +4,9 @@ import { createMetricsRegistry } from './metrics.ts';
 import { createServiceApp } from './service-app.ts';
 import { bearer, developmentVerifier } from './testing.ts';
 
+// Routes need a caller by default; these tests are about everything else.
+const caller = bearer('u-1');
+
 describe('createServiceApp', () => {
   let app: Awaited<ReturnType<typeof createServiceApp>>;
   let databaseUp = true;
@@ -41,7 +44,7 @@ describe('createServiceApp', () => {
       method: 'POST',
       url: '/things',
       payload: { name: 'a', count: 1 },
-      headers: { 'x-correlation-id': 'req-42' },
+      headers: { ...caller, 'x-correlation-id': 'req-42' },
     });
     expect(response.statusCode).toBe(201);
     expect(response.headers['x-correlation-id']).toBe('req-42');
@@ -49,7 +52,12 @@ describe('createServiceApp', () => {
   });
 
   it('makes a correlation id when the caller sent none', async () => {
-    const response = await app.inject({ method: 'POST', url: '/things', payload: { name: 'a', count: 1 } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/things',
+      payload: { name: 'a', count: 1 },
+      headers: caller,
+    });
     expect(response.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -58,7 +66,7 @@ describe('createServiceApp', () => {
     ['a wrong type', { name: 'a', count: 'many' }, 'count'],
     ['an unknown field', { name: 'a', count: 1, extra: true }, 'extra'],
   ])('answers %s with a 400 problem naming the field', async (_case, payload, field) => {
-    const response = await app.inject({ method: 'POST', url: '/things', payload });
+    const response = await app.inject({ method: 'POST', url: '/things', payload, headers: caller });
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.json().errors.map((e: { field: string }) => e.field)).toContain(field);
@@ -69,7 +77,7 @@ describe('createServiceApp', () => {
       method: 'POST',
       url: '/things',
       payload: '{"name":',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...caller, 'content-type': 'application/json' },
     });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json()).toMatchObject({ code: 'CONVEYOR_INVALID_REQUEST', errors: [{ field: 'body' }] });
@@ -77,15 +85,30 @@ describe('createServiceApp', () => {
       method: 'POST',
       url: '/things',
       payload: { name: 'x'.repeat(2_000), count: 1 },
+      headers: caller,
     });
     expect(oversize.statusCode).toBe(413);
     expect(oversize.json()).toMatchObject({ status: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
   });
 
-  it('answers an unknown route with a 404 problem', async () => {
-    const response = await app.inject({ method: 'GET', url: '/nope' });
+  it('answers an unknown route with a 404 problem to a caller, and 401 to a stranger', async () => {
+    const response = await app.inject({ method: 'GET', url: '/nope', headers: caller });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ status: 404, code: 'CONVEYOR_ROUTE_NOT_FOUND' });
+    expect((await app.inject({ method: 'GET', url: '/nope' })).statusCode).toBe(401);
+  });
+
+  it('refuses a route without a token before reading its body', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/things',
+      payload: { name: 'x'.repeat(2_000) },
+    });
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toMatchObject({
+      code: 'CONVEYOR_UNAUTHORIZED',
+      details: { reason: 'missing-token' },
+    });
   });
 
   it('is alive on /health and ready on /ready only while its checks pass', async () => {
