@@ -6,12 +6,16 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DevStack, SERVICE_NAMES } from '@conveyor/devstack';
+import { loadGatewayConfig } from '@conveyor/gateway';
 import { down, endpointEnv, isInfraError, loadInfraConfig, redact, up } from '@conveyor/infra-local';
 import pg from 'pg';
 
 const DEMO_EMAIL = 'demo@conveyor.dev';
 
 async function main(): Promise<void> {
+  // Before any infra or service starts, so that `npm start` stops at once with the gateway's own
+  // one line (the development secret on a reachable GATEWAY_HOST, or with NODE_ENV=production).
+  loadGatewayConfig(process.env);
   const config = loadInfraConfig();
   console.log('Starting Conveyor infra (Kafka, schema registry, Postgres)...');
   const began = Date.now();
