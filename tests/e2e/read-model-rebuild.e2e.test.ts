@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { bearer } from '@conveyor/http/testing';
 import { loadInfraConfig } from '@conveyor/infra-local';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +10,13 @@ type Stack = Awaited<ReturnType<typeof startE2eStack>>;
 
 const address = { street: '1 Infinite Loop', city: 'Cupertino', postalCode: '95014', country: 'US' };
 const root = loadInfraConfig().rootDir;
+/** Each user's own token (1 h): orders and lists belong to the token's sub. */
+const tokens = new Map<string, { authorization: string }>();
+const as = (userId: string) => {
+  const token = tokens.get(userId) ?? bearer(userId);
+  tokens.set(userId, token);
+  return token;
+};
 
 function replay(
   args: string[],
@@ -39,12 +48,16 @@ describe('rebuilding the orders read model without downtime', () => {
       CONVEYOR_TOPIC_NAMESPACE: stack.topicNamespace,
     };
     for (const email of ['a@example.com', 'b@example.com', 'c@example.com']) {
-      const created = await http('POST', `${stack.url('users')}/users`, {
-        email,
-        profile: { firstName: 'Rebuild', lastName: 'Tester' },
-        preferences: { language: 'fr' },
-      });
-      users.push(created.json.id);
+      // A user registers itself: its record's id is its token's sub.
+      const userId = randomUUID();
+      const created = await http(
+        'POST',
+        `${stack.url('users')}/users`,
+        { email, profile: { firstName: 'Rebuild', lastName: 'Tester' }, preferences: { language: 'fr' } },
+        as(userId),
+      );
+      expect(created.status).toBe(201);
+      users.push(userId);
     }
     const products = (await http('GET', `${stack.url('inventory')}/products?limit=100`)).json.items as {
       id: string;
@@ -56,8 +69,8 @@ describe('rebuilding the orders read model without downtime', () => {
       await eventually(
         'orders to know the user',
         async () =>
-          (await http('GET', `${stack.url('orders')}/users/${userId}/orders`)).json.user !== null ||
-          undefined,
+          (await http('GET', `${stack.url('orders')}/users/${userId}/orders`, undefined, as(userId))).json
+            .user !== null || undefined,
       );
     }
   });
@@ -69,7 +82,8 @@ describe('rebuilding the orders read model without downtime', () => {
     Promise.all(
       users.map(
         async (u) =>
-          (await http('GET', `${stack.url('orders')}/users/${u}/orders?limit=1`)).json.total as number,
+          (await http('GET', `${stack.url('orders')}/users/${u}/orders?limit=1`, undefined, as(u))).json
+            .total as number,
       ),
     );
 
@@ -78,13 +92,17 @@ describe('rebuilding the orders read model without downtime', () => {
     let placed = 0;
     const placer = (async () => {
       while (placing) {
-        const userId = users[placed % users.length];
-        const response = await http('POST', `${stack.url('orders')}/orders`, {
-          userId,
-          items: [{ productId: cheapest, quantity: 1 }],
-          shippingAddress: address,
-          ...(placed % 4 === 3 ? { paymentToken: 'tok_decline' } : {}),
-        });
+        const userId = users[placed % users.length]!;
+        const response = await http(
+          'POST',
+          `${stack.url('orders')}/orders`,
+          {
+            items: [{ productId: cheapest, quantity: 1 }],
+            shippingAddress: address,
+            ...(placed % 4 === 3 ? { paymentToken: 'tok_decline' } : {}),
+          },
+          as(userId),
+        );
         expect(response.status).toBe(202);
         placed++;
         await new Promise((r) => setTimeout(r, 30));

@@ -1,11 +1,13 @@
-import type { SagaDefinition, SagaStepDefinition } from './definition.ts';
+import type { SagaDefinition, SagaSecrets, SagaStepDefinition } from './definition.ts';
 import type { SagaReply, SagaState, SagaStatus, StepState } from './saga-state.ts';
+import { redactSecrets, secretFieldNames } from './secrets.ts';
 
 /** What can happen to a saga. */
 export type SagaInput =
   | { kind: 'reply'; reply: SagaReply }
   | { kind: 'timeout' }
-  | { kind: 'retry' }
+  /** `force` sends a step again although it has had all its attempts. */
+  | { kind: 'retry'; force?: boolean }
   | { kind: 'abort'; reason: string }
   | { kind: 'replay-compensations' };
 
@@ -20,7 +22,7 @@ export interface SagaCommand {
   attempt: number;
 }
 
-/** One row of the saga log. */
+/** One row of the saga log. Its payload is stored with the definition's secret fields redacted. */
 export interface SagaLogEntry {
   step: string | null;
   /** command | compensation | reply | timeout | saga | operator | ignored */
@@ -50,10 +52,13 @@ export interface DecideContext {
   newId: () => string;
 }
 
+const DEFAULT_MAX_ATTEMPTS = 3;
+const DEFAULT_MAX_COMPENSATION_ATTEMPTS = 5;
+
 /** Starts a saga: the first step's command, with a fresh command id. */
 export function startSaga<Data>(
   definition: SagaDefinition<Data>,
-  init: { id: string; data: Data; correlationId: string },
+  init: { id: string; data: Data; correlationId: string; secrets?: SagaSecrets },
   ctx: DecideContext,
 ): Transition<Data> {
   const state: SagaState<Data> = {
@@ -76,27 +81,31 @@ export function startSaga<Data>(
       error: null,
     })),
   };
-  const t = new TransitionBuilder(definition, state, ctx);
+  const t = new TransitionBuilder(definition, state, ctx, init.secrets ?? {});
   t.log(null, 'saga', 'running', null, init.data);
   t.sendCommand(0, 'new');
   return t.result();
 }
 
-/** The pure heart of the orchestrator: given a saga's state and what happened, what follows. */
+/**
+ * The pure heart of the orchestrator: given a saga's state and what happened, what follows.
+ * `secrets` (kept apart from the state) feed the commands that declare secret fields.
+ */
 export function decide<Data>(
   definition: SagaDefinition<Data>,
   state: SagaState<Data>,
   input: SagaInput,
   ctx: DecideContext,
+  secrets: SagaSecrets = {},
 ): Decision<Data> {
-  const t = new TransitionBuilder(definition, structuredClone(state), ctx);
+  const t = new TransitionBuilder(definition, structuredClone(state), ctx, secrets);
   switch (input.kind) {
     case 'reply':
       return t.onReply(input.reply);
     case 'timeout':
       return t.onTimeout();
     case 'retry':
-      return t.onRetry();
+      return t.onRetry(input.force === true);
     case 'abort':
       return t.onAbort(input.reason);
     case 'replay-compensations':
@@ -111,12 +120,16 @@ export function decide<Data>(
 class TransitionBuilder<Data> {
   private readonly entries: SagaLogEntry[] = [];
   private readonly commands: SagaCommand[] = [];
+  private readonly secretNames: ReadonlySet<string>;
 
   constructor(
     private readonly definition: SagaDefinition<Data>,
     private readonly state: SagaState<Data>,
     private readonly ctx: DecideContext,
-  ) {}
+    private readonly secrets: SagaSecrets,
+  ) {
+    this.secretNames = secretFieldNames(definition);
+  }
 
   result(): Transition<Data> {
     return { state: this.state, log: this.entries, commands: this.commands };
@@ -134,7 +147,15 @@ class TransitionBuilder<Data> {
     payload: unknown = null,
     error: string | null = null,
   ) {
-    this.entries.push({ step, action, status, commandId, payload, error });
+    // Commands carry their secrets to the participant; the log, which operators read, never does.
+    this.entries.push({
+      step,
+      action,
+      status,
+      commandId,
+      payload: redactSecrets(payload, this.secretNames),
+      error,
+    });
   }
 
   onReply(reply: SagaReply): Decision<Data> {
@@ -194,7 +215,7 @@ class TransitionBuilder<Data> {
     }
     if (state.status === 'running' && step.status === 'running') {
       this.log(step.name, 'timeout', `attempt ${step.attempts}`, step.commandId);
-      if (step.attempts < (this.stepDef(index).maxAttempts ?? 3)) {
+      if (step.attempts < (this.stepDef(index).maxAttempts ?? DEFAULT_MAX_ATTEMPTS)) {
         this.sendCommand(index, 'same');
       } else {
         step.status = 'unknown';
@@ -217,23 +238,41 @@ class TransitionBuilder<Data> {
     return { kind: 'ignored', reason: `no reply is awaited in status ${state.status}` };
   }
 
-  onRetry(): Decision<Data> {
+  /**
+   * Sends the awaited command (or compensation) again with the same id. A step that has had all
+   * its attempts is sent again only with `force`: the limit is what keeps a poison command from
+   * being resent by habit.
+   */
+  onRetry(force: boolean): Decision<Data> {
     const { state } = this;
-    const step = state.steps[state.currentStep];
-    if (!step) return { kind: 'refused', reason: `saga is ${state.status}` };
-    this.log(step.name, 'operator', 'retry', null);
-    if (state.status === 'running' && step.status === 'running') {
-      this.sendCommand(state.currentStep, 'same');
-      return this.applied();
+    const index = state.currentStep;
+    const step = state.steps[index];
+    const running = state.status === 'running' && step?.status === 'running';
+    const compensating = state.status === 'compensating' && step?.status === 'compensating';
+    if (!step || !(running || compensating)) {
+      return {
+        kind: 'refused',
+        reason: `saga is ${state.status}; retry applies to running or compensating sagas`,
+      };
     }
-    if (state.status === 'compensating' && step.status === 'compensating') {
-      this.sendCompensation(state.currentStep, 'same');
-      return this.applied();
+    const what = running ? 'command' : 'compensation';
+    const sent = running ? step.attempts : step.compensationAttempts;
+    const limit = running
+      ? (this.stepDef(index).maxAttempts ?? DEFAULT_MAX_ATTEMPTS)
+      : (this.definition.maxCompensationAttempts ?? DEFAULT_MAX_COMPENSATION_ATTEMPTS);
+    const exhausted = sent >= limit;
+    if (exhausted && !force) {
+      return {
+        kind: 'refused',
+        reason:
+          `the ${what} of step ${step.name} was sent ${sent} times, its limit of ${limit}; ` +
+          'retry with force to send it once more',
+      };
     }
-    return {
-      kind: 'refused',
-      reason: `saga is ${state.status}; retry applies to running or compensating sagas`,
-    };
+    this.log(step.name, 'operator', exhausted ? 'retry (forced)' : 'retry', null);
+    if (running) this.sendCommand(index, 'same');
+    else this.sendCompensation(index, 'same');
+    return this.applied();
   }
 
   onAbort(reason: string): Decision<Data> {
@@ -277,7 +316,7 @@ class TransitionBuilder<Data> {
     step.startedAt ??= this.ctx.now.toISOString();
     this.state.currentStep = index;
     this.state.deadline = new Date(this.ctx.now.getTime() + def.timeoutMs);
-    const data = def.commandData(this.state.data);
+    const data = def.commandData(this.state.data, this.secrets);
     this.commands.push({
       step: step.name,
       action: 'command',
@@ -307,7 +346,7 @@ class TransitionBuilder<Data> {
     this.state.currentStep = index;
     const timeout = this.definition.compensationTimeoutMs ?? this.stepDef(index).timeoutMs;
     this.state.deadline = new Date(this.ctx.now.getTime() + timeout);
-    const data = compensation.data(this.state.data);
+    const data = compensation.data(this.state.data, this.secrets);
     this.commands.push({
       step: step.name,
       action: 'compensation',
@@ -342,7 +381,7 @@ class TransitionBuilder<Data> {
 
   private retryCompensationOrFail(index: number, why: string, id: 'new' | 'same'): void {
     const step = this.state.steps[index] as StepState;
-    const limit = this.definition.maxCompensationAttempts ?? 5;
+    const limit = this.definition.maxCompensationAttempts ?? DEFAULT_MAX_COMPENSATION_ATTEMPTS;
     if (step.compensationAttempts < limit) {
       this.sendCompensation(index, id);
       return;

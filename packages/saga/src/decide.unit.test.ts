@@ -221,4 +221,90 @@ describe('saga decisions', () => {
     decide(definition, s, { kind: 'reply', reply: reply(s, 'success', { ref: 'x' }) }, ctx);
     expect(s).toEqual(before);
   });
+
+  it('refuses to retry a step that has had all its attempts unless forced', () => {
+    const ctx = context();
+    const s0 = start(ctx).state;
+    const s1 = applied(decide(definition, s0, { kind: 'retry' }, ctx)).state; // attempt 2 of 2
+    expect(decide(definition, s1, { kind: 'retry' }, ctx)).toEqual({
+      kind: 'refused',
+      reason:
+        'the command of step book-hotel was sent 2 times, its limit of 2; retry with force to send it once more',
+    });
+    const forced = applied(decide(definition, s1, { kind: 'retry', force: true }, ctx));
+    expect(sent(forced.commands)).toEqual(['command:book-hotel:id-1']);
+    expect(forced.state.steps[0]?.attempts).toBe(3);
+    expect(forced.log.map((l) => `${l.action}:${l.status}`)).toEqual([
+      'operator:retry (forced)',
+      'command:resent (attempt 3)',
+    ]);
+  });
+});
+
+describe('saga secrets in decisions', () => {
+  interface PayData {
+    orderId: string;
+    last4: string;
+  }
+  const paying: SagaDefinition<PayData> = {
+    type: 'pay',
+    secretFields: ['oldToken'],
+    steps: [
+      {
+        name: 'charge',
+        command: { topic: 'payments', type: 'pay.charge', secretFields: ['cardToken'] },
+        commandData: (d, secrets) => ({ orderId: d.orderId, cardToken: secrets.cardToken }),
+        timeoutMs: 1_000,
+        maxAttempts: 3,
+      },
+    ],
+  };
+  const secrets = { cardToken: 'tok_4242' };
+
+  it('puts secrets in the command and stores them redacted in the log, on the first send and on a resend', () => {
+    const ctx = context();
+    const started = startSaga(
+      paying,
+      { id: 's-1', data: { orderId: 'o-1', last4: '4242' }, correlationId: 'c-1', secrets },
+      ctx,
+    );
+    expect(started.commands[0]?.data).toEqual({ orderId: 'o-1', cardToken: 'tok_4242' });
+    expect(started.log[1]?.payload).toEqual({ orderId: 'o-1', cardToken: '[redacted]' });
+    ctx.advance(1_000);
+    const resent = applied(decide(paying, started.state, { kind: 'timeout' }, ctx, secrets));
+    expect(resent.commands[0]?.data).toEqual({ orderId: 'o-1', cardToken: 'tok_4242' });
+    expect(JSON.stringify(resent.log)).not.toContain('tok_4242');
+    expect(JSON.stringify(resent.state)).not.toContain('tok_4242');
+  });
+
+  it("redacts the definition's other secret names in every log payload, replies included", () => {
+    const ctx = context();
+    const started = startSaga(
+      paying,
+      { id: 's-1', data: { orderId: 'o-1', last4: '4242' }, correlationId: 'c-1', secrets },
+      ctx,
+    );
+    const step = started.state.steps[0];
+    const t = applied(
+      decide(
+        paying,
+        started.state,
+        {
+          kind: 'reply',
+          reply: {
+            sagaId: 's-1',
+            step: 'charge',
+            action: 'command',
+            commandId: step?.commandId ?? '',
+            outcome: 'success',
+            data: { receipt: { oldToken: 'tok_old' } },
+            reason: null,
+          },
+        },
+        ctx,
+        secrets,
+      ),
+    );
+    expect(t.log[0]?.payload).toEqual({ receipt: { oldToken: '[redacted]' } });
+  });
 });

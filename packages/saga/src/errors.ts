@@ -6,6 +6,8 @@ export const SagaErrorCodes = {
   SAGA_ACTION_NOT_ALLOWED: 409,
   SAGA_UNKNOWN_TYPE: 400,
   SAGA_CONCURRENT_UPDATE: 409,
+  /** A step's command needs a secret its saga was started without (a bug of the host). */
+  SAGA_SECRET_MISSING: 500,
 } as const;
 
 export const sagaNotFound = (id: string) =>
@@ -26,3 +28,13 @@ export const sagaUnknownType = (type: string, known: string[]) =>
 
 export const sagaConcurrentUpdate = (id: string) =>
   new ConveyorError('SAGA_CONCURRENT_UPDATE', 409, `saga ${id} was changed concurrently`, { id });
+
+export const sagaSecretMissing = (name: string) =>
+  new ConveyorError(
+    'SAGA_SECRET_MISSING',
+    500,
+    `the saga has no secret "${name}"; pass it in start()'s secrets`,
+    {
+      name,
+    },
+  );

@@ -11,7 +11,13 @@ export {
 } from './admin/admin-schemas.ts';
 export { getSaga, listSagas } from './admin/saga-queries.ts';
 export { sagaMigrations } from './db/migrations.ts';
-export { type SagaDatabase, type SagaInstancesTable, type SagaLogTable, sagaView } from './db/tables.ts';
+export {
+  type SagaDatabase,
+  type SagaInstancesTable,
+  type SagaLogTable,
+  type SagaSecretsTable,
+  sagaView,
+} from './db/tables.ts';
 export {
   type DecideContext,
   type Decision,
@@ -26,13 +32,21 @@ export {
   assertValidDefinition,
   type CommandRoute,
   type SagaDefinition,
+  type SagaSecrets,
   type SagaStepDefinition,
 } from './definition.ts';
-export { SagaErrorCodes, sagaActionNotAllowed, sagaNotFound, sagaUnknownType } from './errors.ts';
+export {
+  SagaErrorCodes,
+  sagaActionNotAllowed,
+  sagaNotFound,
+  sagaSecretMissing,
+  sagaUnknownType,
+} from './errors.ts';
 export { DEFAULT_REPLIES_TOPIC, SAGA_REPLY_TYPE, SagaHeaders } from './saga-headers.ts';
 export type { SagaMetricsHooks } from './saga-metrics.ts';
 export {
   type SagaAction,
+  type SagaActionOptions,
   SagaOrchestrator,
   type SagaOrchestratorOptions,
   type StartSagaOptions,
@@ -54,3 +68,4 @@ export {
   TERMINAL_STATUSES,
 } from './saga-state.ts';
 export { type SagaLogRow, SagaStore, type StoredSaga } from './saga-store.ts';
+export { REDACTED, redactSecrets, requireSecret, secretFieldNames } from './secrets.ts';

@@ -20,12 +20,13 @@ import {
   startSaga,
   type Transition,
 } from './decide.ts';
-import { assertValidDefinition, type SagaDefinition } from './definition.ts';
+import { assertValidDefinition, type SagaDefinition, type SagaSecrets } from './definition.ts';
 import { sagaActionNotAllowed, sagaNotFound, sagaUnknownType } from './errors.ts';
 import { DEFAULT_REPLIES_TOPIC, SAGA_REPLY_TYPE, SagaHeaders } from './saga-headers.ts';
 import type { SagaMetricsHooks } from './saga-metrics.ts';
-import type { SagaReply, SagaState, SagaStatus } from './saga-state.ts';
+import { type SagaReply, type SagaState, type SagaStatus, TERMINAL_STATUSES } from './saga-state.ts';
 import { SagaStore } from './saga-store.ts';
+import { secretFieldNames } from './secrets.ts';
 
 export interface SagaOrchestratorOptions {
   /** The host service's database, migrated with eventsMigrations and sagaMigrations. */
@@ -75,9 +76,22 @@ export interface StartSagaOptions {
   sagaId?: string;
   /** Kept on every command and reply of the saga. @default the saga id */
   correlationId?: string;
+  /**
+   * Values commands need but nobody may read back (a card token): stored apart from the saga data,
+   * passed to `commandData`, redacted in the log, deleted when the saga completes or is compensated.
+   * @default {}
+   */
+  secrets?: SagaSecrets;
 }
 
 export type SagaAction = 'retry' | 'abort' | 'replay-compensations';
+
+export interface SagaActionOptions {
+  /** Why an operator aborts. @default 'aborted by an operator' */
+  reason?: string;
+  /** Retry a step that has had all its attempts. @default false */
+  force?: boolean;
+}
 
 /**
  * Runs sagas: starts them, consumes participants' replies, advances or compensates, and sweeps
@@ -87,6 +101,8 @@ export type SagaAction = 'retry' | 'abort' | 'replay-compensations';
 export class SagaOrchestrator {
   readonly store = new SagaStore();
   private readonly definitions = new Map<string, SagaDefinition<unknown>>();
+  /** Every field any definition marks secret: what the admin API redacts, also in old log rows. */
+  readonly secretFields: ReadonlySet<string>;
   private readonly repliesTopic: string;
   private readonly clock: () => Date;
   private readonly newId: () => string;
@@ -101,6 +117,9 @@ export class SagaOrchestrator {
       assertValidDefinition(definition);
       this.definitions.set(definition.type, definition);
     }
+    this.secretFields = new Set(
+      options.definitions.flatMap((definition) => [...secretFieldNames(definition)]),
+    );
     this.repliesTopic = options.repliesTopic ?? DEFAULT_REPLIES_TOPIC;
     this.clock = options.clock ?? (() => new Date());
     this.newId = options.newId ?? randomUUID;
@@ -126,9 +145,11 @@ export class SagaOrchestrator {
     const sagaId = options.sagaId ?? this.newId();
     const correlationId = options.correlationId ?? sagaId;
     const ctx = this.context();
-    const transition = startSaga(definition, { id: sagaId, data, correlationId }, ctx);
+    const secrets = options.secrets ?? {};
+    const transition = startSaga(definition, { id: sagaId, data, correlationId, secrets }, ctx);
     const write = async (t: Transaction<SagaDatabase>) => {
       await this.store.insert(t, transition.state, transition.log, ctx.now);
+      await this.store.insertSecrets(t, sagaId, secrets);
       await this.enqueue(t, transition.state, transition.commands);
     };
     if (trx) await write(trx);
@@ -165,13 +186,16 @@ export class SagaOrchestrator {
     this.runner = undefined;
   }
 
-  /** An operator action; throws SAGA_NOT_FOUND (404) or SAGA_ACTION_NOT_ALLOWED (409, naming the status). */
-  async act(sagaId: string, action: SagaAction, reason = 'aborted by an operator'): Promise<SagaState> {
+  /**
+   * An operator action; throws SAGA_NOT_FOUND (404) or SAGA_ACTION_NOT_ALLOWED (409, with the
+   * reason: the saga's status, or a step out of attempts for a retry without `force`).
+   */
+  async act(sagaId: string, action: SagaAction, options: SagaActionOptions = {}): Promise<SagaState> {
     const input: SagaInput =
       action === 'retry'
-        ? { kind: 'retry' }
+        ? { kind: 'retry', force: options.force === true }
         : action === 'abort'
-          ? { kind: 'abort', reason }
+          ? { kind: 'abort', reason: options.reason ?? 'aborted by an operator' }
           : { kind: 'replay-compensations' };
     return this.options.db.transaction().execute(async (trx) => {
       const outcome = await this.apply(trx, sagaId, input);
@@ -254,7 +278,7 @@ export class SagaOrchestrator {
     if (!saga) return { kind: 'not-found' };
     const definition = this.definition(saga.state.type);
     const ctx = this.context();
-    const decision = decide(definition, saga.state, input, ctx);
+    const decision = decide(definition, saga.state, input, ctx, await this.store.secrets(trx, sagaId));
     if (decision.kind === 'refused')
       return { kind: 'refused', status: saga.state.status, reason: decision.reason };
     if (decision.kind === 'ignored') {
@@ -278,8 +302,11 @@ export class SagaOrchestrator {
     await this.store.update(trx, saga, transition.state, transition.log, ctx.now);
     await this.enqueue(trx, transition.state, transition.commands, cause);
     const finished = ['completed', 'compensated', 'failed'].includes(transition.state.status);
-    if (finished && transition.state.status !== saga.state.status)
-      await this.options.onFinished?.(transition.state, trx);
+    const changed = transition.state.status !== saga.state.status;
+    // A failed saga keeps its secrets: replaying its compensations may need them.
+    if (changed && TERMINAL_STATUSES.includes(transition.state.status))
+      await this.store.deleteSecrets(trx, sagaId);
+    if (finished && changed) await this.options.onFinished?.(transition.state, trx);
     await this.options.hooks?.beforeCommit?.(sagaId, input, transition as Transition<unknown>);
     this.report(saga.state, transition.state, input, ctx.now);
     return { kind: 'applied', state: transition.state };

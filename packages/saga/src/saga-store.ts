@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { SagaDatabase, SagaInstancesTable } from './db/tables.ts';
 import type { SagaLogEntry } from './decide.ts';
+import type { SagaSecrets } from './definition.ts';
 import { sagaConcurrentUpdate } from './errors.ts';
 import type { SagaState, SagaStatus, StepState } from './saga-state.ts';
 
@@ -46,6 +47,30 @@ export class SagaStore {
       })
       .execute();
     await this.appendLog(trx, state.id, 0, log);
+  }
+
+  /** Keeps a new saga's secrets apart from its data; nothing is written when there are none. */
+  async insertSecrets(trx: SagaExecutor, id: string, secrets: SagaSecrets): Promise<void> {
+    if (Object.keys(secrets).length === 0) return;
+    await trx
+      .insertInto('saga_secrets')
+      .values({ saga_id: id, secrets: JSON.stringify(secrets) })
+      .execute();
+  }
+
+  /** A saga's secrets, for the orchestrator's commands only (admin queries never call this). */
+  async secrets(trx: SagaExecutor, id: string): Promise<SagaSecrets> {
+    const row = await trx
+      .selectFrom('saga_secrets')
+      .select('secrets')
+      .where('saga_id', '=', id)
+      .executeTakeFirst();
+    return row?.secrets ?? {};
+  }
+
+  /** Forgets a saga's secrets once it has ended: no later command can need them. */
+  async deleteSecrets(trx: SagaExecutor, id: string): Promise<void> {
+    await trx.deleteFrom('saga_secrets').where('saga_id', '=', id).execute();
   }
 
   /** Loads a saga and locks its row until the transaction ends (transitions are serialised). */

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { ProblemDetails } from '@conveyor/http';
+import { bearer } from '@conveyor/http/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SagaDetailView, SagaPageView, SagaStatus } from '../src/index.ts';
-import { AdminWorld, expectProblem, MINUTE, T0 } from './support/admin-world.ts';
+import { ADMIN, AdminWorld, expectProblem, MINUTE, T0 } from './support/admin-world.ts';
 
 const idsOf = (page: SagaPageView) => page.items.map((item) => item.id);
 
@@ -166,7 +167,7 @@ describe('saga admin API: one saga and operator actions', () => {
       payload: { ref: 'A-1' },
       error: null,
     });
-    expect(saga.timeline[1]?.payload).toEqual({ subject: 'order-42', step: 'alpha', amount: 7 });
+    expect(saga.timeline[1]?.payload).toEqual({ subject: 'order-42', step: 'alpha', amount: 7, pin: null });
     const times = saga.timeline.map((row) => Date.parse(row.at));
     expect(times.every((t) => Number.isFinite(t))).toBe(true);
     expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -199,6 +200,59 @@ describe('saga admin API: one saga and operator actions', () => {
       outbox: before.outbox + 1,
       versions: before.versions + 1,
     });
+  });
+
+  it('refuses to retry a step that has had all its attempts without force (409 with the reason), and resends it with force', async () => {
+    const id = await world.start();
+    for (const attempt of [2, 3]) {
+      const response = await world.post(`/admin/sagas/${id}/retry`);
+      expect(response.statusCode, `retry to attempt ${attempt}: ${response.body}`).toBe(202);
+    }
+    const before = await world.writes();
+
+    for (const body of [undefined, { force: false }]) {
+      const problem = expectProblem(
+        await world.post(`/admin/sagas/${id}/retry`, body),
+        409,
+        'SAGA_ACTION_NOT_ALLOWED',
+      );
+      expect(problem.detail).toBe(
+        `cannot retry saga ${id}: the command of step alpha was sent 3 times, its limit of 3; retry with force to send it once more`,
+      );
+      expect(problem.details).toMatchObject({ id, action: 'retry', currentStatus: 'running' });
+    }
+    expect(await world.writes()).toEqual(before);
+
+    const forced = await world.post(`/admin/sagas/${id}/retry`, { force: true });
+    expect(forced.statusCode, forced.body).toBe(202);
+    expect(forced.json()).toMatchObject({ id, status: 'running', currentStep: 'alpha' });
+    const saga = await detail(id);
+    expect(saga.steps[0]?.attempts).toBe(4);
+    expect(saga.timeline.slice(-2)).toMatchObject([
+      { step: 'alpha', action: 'operator', status: 'retry (forced)' },
+      { step: 'alpha', action: 'command', status: 'resent (attempt 4)', commandId: saga.steps[0]?.commandId },
+    ]);
+    expect(await world.writes()).toEqual({
+      log: before.log + 2,
+      outbox: before.outbox + 1,
+      versions: before.versions + 1,
+    });
+  });
+
+  it('refuses to retry a compensation that has had all its attempts without force', async () => {
+    const id = await world.start();
+    expect((await world.post(`/admin/sagas/${id}/abort`)).statusCode).toBe(202); // compensation attempt 1
+    for (let i = 0; i < 2; i++) expect((await world.post(`/admin/sagas/${id}/retry`)).statusCode).toBe(202);
+
+    const problem = expectProblem(
+      await world.post(`/admin/sagas/${id}/retry`),
+      409,
+      'SAGA_ACTION_NOT_ALLOWED',
+    );
+    expect(problem.detail).toContain('the compensation of step alpha was sent 3 times, its limit of 3');
+    const forced = await world.post(`/admin/sagas/${id}/retry`, { force: true });
+    expect(forced.statusCode, forced.body).toBe(202);
+    expect((await detail(id)).steps[0]).toMatchObject({ status: 'compensating', compensationAttempts: 4 });
   });
 
   it('aborts a running saga into compensating, starting with the step in flight', async () => {
@@ -321,6 +375,8 @@ describe('saga admin API: one saga and operator actions', () => {
       ['a reason that is not a string', 'POST', '/admin/sagas/RUNNING/abort', { reason: 42 }, 'reason'],
       ['an unknown body property', 'POST', '/admin/sagas/RUNNING/abort', { reasn: 'typo' }, 'reasn'],
       ['a JSON array body', 'POST', '/admin/sagas/RUNNING/abort', [], 'body'],
+      ['force that is not a boolean', 'POST', '/admin/sagas/RUNNING/retry', { force: 'yes' }, 'force'],
+      ['an unknown retry property', 'POST', '/admin/sagas/RUNNING/retry', { forced: true }, 'forced'],
       ['malformed JSON', 'POST', '/admin/sagas/RUNNING/abort', '{"reason": ', 'body'],
     ])('refuses %s with 400 naming the field, writing nothing', async (_, method, path, payload, field) => {
       const url = path.replace('RUNNING', running);
@@ -329,10 +385,10 @@ describe('saga admin API: one saga and operator actions', () => {
         method: method as 'GET' | 'POST',
         url,
         ...(payload === undefined
-          ? {}
+          ? { headers: ADMIN }
           : typeof payload === 'string'
-            ? { payload, headers: { 'content-type': 'application/json' } }
-            : { payload: payload as object }),
+            ? { payload, headers: { ...ADMIN, 'content-type': 'application/json' } }
+            : { payload: payload as object, headers: ADMIN }),
       });
       expect(response.statusCode, response.body).toBe(400);
       const problem = response.json<ProblemDetails>();
@@ -345,6 +401,136 @@ describe('saga admin API: one saga and operator actions', () => {
       expect(problem.detail).toContain(field);
       expect(await world.writes()).toEqual(before);
       expect(await world.status(running)).toBe('running');
+    });
+  });
+});
+
+describe('saga admin API: access', () => {
+  let world: AdminWorld;
+  let id: string;
+  beforeAll(async () => {
+    world = await AdminWorld.create();
+    world.now = Date.now();
+    id = await world.start();
+  });
+  afterAll(() => world?.close());
+
+  const routes: [string, string, unknown][] = [
+    ['GET', '/admin/sagas', undefined],
+    ['GET', '/admin/sagas/ID', undefined],
+    ['POST', '/admin/sagas/ID/retry', { force: true }],
+    ['POST', '/admin/sagas/ID/abort', { reason: 'stranger' }],
+    ['POST', '/admin/sagas/ID/compensations/replay', undefined],
+  ];
+
+  it.each(routes)(
+    'answers %s %s with 401 without a token and 403 to a user, writing nothing',
+    async (method, path, payload) => {
+      const url = path.replace('ID', id);
+      const before = await world.writes();
+      const send = (headers: Record<string, string>) =>
+        method === 'GET' ? world.get(url, headers) : world.post(url, payload, headers);
+
+      expectProblem(await send({}), 401, 'CONVEYOR_UNAUTHORIZED');
+      expectProblem(await send(bearer('customer-1', ['user'])), 403, 'CONVEYOR_FORBIDDEN');
+      expect(await world.writes()).toEqual(before);
+      expect(await world.status(id)).toBe('running');
+    },
+  );
+});
+
+describe('saga secrets', () => {
+  let world: AdminWorld;
+  beforeAll(async () => {
+    world = await AdminWorld.create();
+    world.now = Date.now();
+  });
+  afterAll(() => world?.close());
+
+  const outboxOf = (sagaId: string) =>
+    world.db.selectFrom('outbox').selectAll().where('key', '=', sagaId).orderBy('id').execute();
+  const logOf = (sagaId: string) =>
+    world.db.selectFrom('saga_log').selectAll().where('saga_id', '=', sagaId).orderBy('seq').execute();
+  const secretsRow = (sagaId: string) =>
+    world.db.selectFrom('saga_secrets').selectAll().where('saga_id', '=', sagaId).executeTakeFirst();
+
+  it('sends the secret to participants, also on a resend by the sweeper, and keeps it out of the data, the log and the admin API', async () => {
+    const pin = `pin-${randomUUID()}`;
+    const id = await world.start({ secrets: { pin } });
+    await world.answer(id, 'success', { ref: 'A-1' });
+    world.now += 2_001; // beta's timeout: the sweeper resends its command
+    expect(await world.orchestrator.sweepOnce()).toBe(1);
+
+    const outbox = await outboxOf(id);
+    expect(outbox.map((row) => [row.headers['saga-step'], row.payload])).toEqual([
+      ['alpha', expect.objectContaining({ step: 'alpha', pin })],
+      ['beta', expect.objectContaining({ step: 'beta', pin })],
+      ['beta', expect.objectContaining({ step: 'beta', pin })],
+    ]);
+    const log = await logOf(id);
+    expect(log.filter((row) => row.action === 'command').map((row) => [row.status, row.payload])).toEqual([
+      ['sent', expect.objectContaining({ step: 'alpha', pin: '[redacted]' })],
+      ['sent', expect.objectContaining({ step: 'beta', pin: '[redacted]' })],
+      ['resent (attempt 2)', expect.objectContaining({ step: 'beta', pin: '[redacted]' })],
+    ]);
+    expect(JSON.stringify(log)).not.toContain(pin);
+    const instance = await world.db.selectFrom('saga_instances').selectAll().where('id', '=', id).execute();
+    expect(JSON.stringify(instance)).not.toContain(pin);
+
+    const detail = await world.get(`/admin/sagas/${id}`);
+    expect(detail.statusCode).toBe(200);
+    expect(detail.body).toContain('[redacted]');
+    expect(detail.body).not.toContain(pin);
+    expect((await world.get('/admin/sagas')).body).not.toContain(pin);
+  });
+
+  it('forgets the secrets when the saga completes or is compensated, and keeps them while it waits in failed', async () => {
+    const ended: [SagaStatus, boolean][] = [
+      ['completed', false],
+      ['compensated', false],
+      ['failed', true],
+    ];
+    for (const [status, kept] of ended) {
+      const id = await world.start({ secrets: { pin: `pin-${status}` } });
+      expect(await secretsRow(id), status).toBeDefined();
+      await world.drive(id, status);
+      expect(await secretsRow(id), status).toEqual(
+        kept ? { saga_id: id, secrets: { pin: `pin-${status}` } } : undefined,
+      );
+    }
+  });
+
+  it('redacts secret fields in log rows and data written before they were marked secret', async () => {
+    const old = `pin-${randomUUID()}`;
+    const id = await world.start();
+    // What an earlier version wrote: the secret in the saga data and in a log payload, nested too.
+    await world.db
+      .updateTable('saga_instances')
+      .set({ data: JSON.stringify({ subject: 'admin', amount: 1, pin: old }) })
+      .where('id', '=', id)
+      .execute();
+    await world.db
+      .insertInto('saga_log')
+      .values({
+        saga_id: id,
+        seq: 100,
+        step: 'alpha',
+        action: 'reply',
+        status: 'success',
+        command_id: null,
+        payload: JSON.stringify({ card: { pin: old }, lines: [{ pin: old }] }),
+        error: null,
+      })
+      .execute();
+
+    const response = await world.get(`/admin/sagas/${id}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toContain(old);
+    const saga = response.json<SagaDetailView>();
+    expect(saga.data).toMatchObject({ pin: '[redacted]' });
+    expect(saga.timeline.at(-1)?.payload).toEqual({
+      card: { pin: '[redacted]' },
+      lines: [{ pin: '[redacted]' }],
     });
   });
 });

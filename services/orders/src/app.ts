@@ -1,37 +1,51 @@
-import { createMetricsRegistry, createServiceApp, Gauge, Histogram, type Registry } from '@conveyor/http';
+import {
+  createMetricsRegistry,
+  createServiceApp,
+  Gauge,
+  Histogram,
+  type Registry,
+  type TokenVerifier,
+} from '@conveyor/http';
 import { type SagaMetricsHooks, type SagaOrchestrator, sagaAdminRoutes, sagaView } from '@conveyor/saga';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kafka } from 'kafkajs';
 import { sql } from 'kysely';
 import { createBuses } from './application/buses.ts';
+import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from './application/idempotency-keys.ts';
 import type { OrdersDeps } from './deps.ts';
 import { ordersRoutes } from './http/orders.routes.ts';
 
 export interface BuildAppOptions {
+  /** Checks every caller's bearer token: createTokenVerifier(config.jwt). */
+  verifyToken: TokenVerifier;
+  /** How long a caller's Idempotency-Key answers with its order. @default 86400 */
+  idempotencyKeyTtlSeconds?: number;
   logger?: FastifyBaseLogger | false;
   metrics?: Registry;
   /** Gauges read the outbox backlog through it. */
   relay?: { backlog(): Promise<{ count: number; oldestAgeMs: number }> };
 }
 
-/** The orders HTTP app: routes, saga admin API, health, readiness, metrics, docs. Does not listen. */
-export async function buildApp(
-  deps: OrdersDeps,
-  orchestrator: SagaOrchestrator,
-  options: BuildAppOptions = {},
-) {
+/**
+ * The orders HTTP app: routes (a valid token each), the saga admin API (role admin), health,
+ * readiness, metrics, docs. Does not listen.
+ */
+export async function buildApp(deps: OrdersDeps, orchestrator: SagaOrchestrator, options: BuildAppOptions) {
   const metrics = options.metrics ?? createMetricsRegistry('orders');
   registerOrdersMetrics(metrics, orchestrator, options.relay);
   const app = await createServiceApp({
     name: 'orders',
     logger: options.logger ?? false,
     metrics,
+    verifyToken: options.verifyToken,
     readiness: {
       database: () => sql`SELECT 1`.execute(deps.db),
       kafka: () => kafkaAnswers(deps.kafka),
     },
   });
-  const { commands, queries } = createBuses(deps, orchestrator);
+  const { commands, queries } = createBuses(deps, orchestrator, {
+    idempotencyKeyTtlSeconds: options.idempotencyKeyTtlSeconds ?? DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS,
+  });
   await app.register(ordersRoutes, { commands, queries });
   await app.register(sagaAdminRoutes, { orchestrator, db: sagaView(deps.db) });
   return app;

@@ -2,8 +2,13 @@ export { buildApp, sagaMetricsHooks } from './app.ts';
 export {
   CREATE_ORDER_SAGA,
   type CreateOrderSagaData,
+  type CreateOrderSecrets,
   createOrderSaga,
 } from './application/create-order.saga.ts';
+export {
+  DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS,
+  pruneExpiredKeys,
+} from './application/idempotency-keys.ts';
 export { loadConfig, type OrdersConfig } from './config.ts';
 export { ordersMigrations } from './db/migrations.ts';
 export type { OrdersDatabase } from './db/tables.ts';

@@ -1,8 +1,14 @@
 import { ensureTopics, migrate, ProjectionHost } from '@conveyor/events';
-import { createLogger, createMetricsRegistry, type RunningService } from '@conveyor/http';
+import {
+  createLogger,
+  createMetricsRegistry,
+  createTokenVerifier,
+  type RunningService,
+} from '@conveyor/http';
 import { DEFAULT_PARTITIONS, type TopicKey, topicBindings } from '@conveyor/schemas';
 import type { Kysely } from 'kysely';
 import { buildApp, sagaMetricsHooks } from './app.ts';
+import { startKeyPruner } from './application/idempotency-keys.ts';
 import type { OrdersConfig } from './config.ts';
 import { ordersMigrations } from './db/migrations.ts';
 import { createDeps } from './deps.ts';
@@ -31,7 +37,8 @@ const ORDERS_PRODUCES: TopicKey[] = [
 
 /**
  * Everything main.ts does short of listening: migrations, topics, schemas, the relay, the users
- * consumer, the orders participant, the saga orchestrator (replies and sweeper) and the app.
+ * consumer, the orders participant, the saga orchestrator (replies and sweeper), the pruning of
+ * expired Idempotency-Keys and the app.
  */
 export async function startOrdersService(config: OrdersConfig): Promise<RunningService> {
   const logger = createLogger('orders');
@@ -60,10 +67,18 @@ export async function startOrdersService(config: OrdersConfig): Promise<RunningS
   await usersConsumer.start();
   await participant.start();
   await orchestrator.run();
-  const app = await buildApp(deps, orchestrator, { logger, metrics, relay });
+  const keyPruner = startKeyPruner(deps);
+  const app = await buildApp(deps, orchestrator, {
+    verifyToken: createTokenVerifier(config.jwt),
+    idempotencyKeyTtlSeconds: config.idempotencyKeyTtlSeconds,
+    logger,
+    metrics,
+    relay,
+  });
   return {
     app,
     stop: [
+      () => keyPruner.stop(),
       () => orchestrator.stop(),
       () => participant.stop(),
       () => usersConsumer.stop(),

@@ -1,10 +1,11 @@
-import { conveyorValidatorCompiler, sendProblem } from '@conveyor/http';
+import { ADMIN_ROLE, conveyorValidatorCompiler, sendProblem } from '@conveyor/http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { SagaDatabase } from '../db/tables.ts';
-import type { SagaAction, SagaOrchestrator } from '../saga-orchestrator.ts';
+import type { SagaAction, SagaActionOptions, SagaOrchestrator } from '../saga-orchestrator.ts';
 import {
   AbortBody,
+  RetryBody,
   SagaDetail,
   SagaIdParams,
   SagaListQuery,
@@ -25,7 +26,9 @@ export interface SagaAdminRoutesOptions {
 /**
  * The saga admin API: list, show with timeline, retry, abort, replay compensations. Encapsulated
  * (not wrapped in fastify-plugin): its validator and problem+json error handler apply to these
- * routes only, whatever the host configured. Authorisation (role admin) is the gateway's job.
+ * routes only, whatever the host configured. Every route needs the role admin, checked by the
+ * host's identity plugin (createServiceApp) as well as by the gateway. Fields the sagas mark
+ * secret are redacted in every answer.
  */
 export const sagaAdminRoutes: FastifyPluginAsyncTypebox<SagaAdminRoutesOptions> = async (app, options) => {
   const { orchestrator, db } = options;
@@ -34,38 +37,48 @@ export const sagaAdminRoutes: FastifyPluginAsyncTypebox<SagaAdminRoutesOptions> 
   // removeAdditional default), and does not depend on the host's Ajv options.
   app.setValidatorCompiler(conveyorValidatorCompiler);
   app.setErrorHandler(sendProblem);
+  const config = { access: { role: ADMIN_ROLE } };
 
   app.get(
     '/admin/sagas',
-    { schema: { querystring: SagaListQuery, response: { 200: SagaPage } } },
+    { config, schema: { querystring: SagaListQuery, response: { 200: SagaPage } } },
     (request) => listSagas(db, request.query, clock()),
   );
 
   app.get(
     '/admin/sagas/:id',
-    { schema: { params: SagaIdParams, response: { 200: SagaDetail } } },
-    (request) => getSaga(db, request.params.id, clock()),
+    { config, schema: { params: SagaIdParams, response: { 200: SagaDetail } } },
+    (request) => getSaga(db, request.params.id, clock(), orchestrator.secretFields),
   );
 
-  const act = async (id: string, action: SagaAction, reason?: string) =>
-    summary(await orchestrator.act(id, action, reason));
+  const act = async (id: string, action: SagaAction, options: SagaActionOptions = {}) =>
+    summary(await orchestrator.act(id, action, options));
 
   app.post(
     '/admin/sagas/:id/retry',
-    { schema: { params: SagaIdParams, response: { 202: SagaSummary } } },
-    async (request, reply) => reply.code(202).send(await act(request.params.id, 'retry')),
+    { config, schema: { params: SagaIdParams, body: RetryBody, response: { 202: SagaSummary } } },
+    async (request, reply) =>
+      reply.code(202).send(await act(request.params.id, 'retry', { force: request.body?.force === true })),
   );
 
   app.post(
     '/admin/sagas/:id/abort',
-    { schema: { params: SagaIdParams, body: AbortBody, response: { 202: SagaSummary } } },
+    { config, schema: { params: SagaIdParams, body: AbortBody, response: { 202: SagaSummary } } },
     async (request, reply) =>
-      reply.code(202).send(await act(request.params.id, 'abort', request.body?.reason)),
+      reply
+        .code(202)
+        .send(
+          await act(
+            request.params.id,
+            'abort',
+            request.body?.reason === undefined ? {} : { reason: request.body.reason },
+          ),
+        ),
   );
 
   app.post(
     '/admin/sagas/:id/compensations/replay',
-    { schema: { params: SagaIdParams, response: { 202: SagaSummary } } },
+    { config, schema: { params: SagaIdParams, response: { 202: SagaSummary } } },
     async (request, reply) => reply.code(202).send(await act(request.params.id, 'replay-compensations')),
   );
 };

@@ -54,6 +54,18 @@ export const AbortBody = Nullable(
   ),
 );
 
+/** An absent body is a retry without force. */
+export const RetryBody = Nullable(
+  Type.Object(
+    {
+      force: Type.Optional(
+        Type.Boolean({ description: 'Send the step again although it has had all its attempts' }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+);
+
 export const SagaSummary = Type.Object({
   id: Type.String(),
   type: Type.String(),

@@ -3,6 +3,7 @@ import type { SagaDatabase } from '../db/tables.ts';
 import { sagaNotFound } from '../errors.ts';
 import { SAGA_STATUSES, type SagaState, type StepState } from '../saga-state.ts';
 import { SagaStore } from '../saga-store.ts';
+import { redactSecrets } from '../secrets.ts';
 import { invalidListFilter } from './admin-errors.ts';
 import {
   SAGA_LIST_LIMITS,
@@ -86,11 +87,16 @@ export async function listSagas(
   };
 }
 
-/** One saga with its steps and its whole log, read as one snapshot. Throws SAGA_NOT_FOUND (404). */
+/**
+ * One saga with its steps and its whole log, read as one snapshot. Throws SAGA_NOT_FOUND (404).
+ * Fields named in `secretFields` are redacted in its data and in every log payload: new rows are
+ * stored redacted already, rows written before a field was marked secret are not.
+ */
 export async function getSaga(
   db: Kysely<SagaDatabase>,
   id: string,
   now: Date = new Date(),
+  secretFields: ReadonlySet<string> = new Set(),
 ): Promise<SagaDetailView> {
   // Not a uuid: it cannot exist, and Postgres would refuse the comparison with an error.
   if (!isUuid(id)) throw sagaNotFound(id);
@@ -109,7 +115,7 @@ export async function getSaga(
         updatedAt: saga.updatedAt.toISOString(),
         ageMs: now.getTime() - saga.createdAt.getTime(),
         currentStepIndex: state.currentStep,
-        data: state.data,
+        data: redactSecrets(state.data, secretFields),
         steps: state.steps,
         deadline: state.deadline?.toISOString() ?? null,
         version: saga.version,
@@ -120,7 +126,7 @@ export async function getSaga(
           action: row.action,
           status: row.status,
           commandId: row.commandId,
-          payload: row.payload,
+          payload: redactSecrets(row.payload, secretFields),
           error: row.error,
         })),
       };

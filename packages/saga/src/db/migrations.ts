@@ -57,4 +57,21 @@ export const sagaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('saga_instances').execute();
     },
   },
+  // Named to sort after the hosts' first migrations (1000_*): the migrator runs migrations in name
+  // order and refuses a new one whose name sorts before one a database has already applied.
+  '1001_conveyor_saga_secrets': {
+    async up(db: Kysely<unknown>) {
+      // Apart from saga_instances so that no query of saga data (the admin API's) can read them.
+      await db.schema
+        .createTable('saga_secrets')
+        .addColumn('saga_id', 'uuid', (c) =>
+          c.primaryKey().references('saga_instances.id').onDelete('cascade'),
+        )
+        .addColumn('secrets', 'jsonb', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('saga_secrets').execute();
+    },
+  },
 };

@@ -30,10 +30,17 @@ export interface SagaLogTable {
   at: Generated<Date>;
 }
 
+/** A running saga's secrets (SagaSecrets); the row goes when the saga completes or is compensated. */
+export interface SagaSecretsTable {
+  saga_id: string;
+  secrets: Json<Record<string, string>>;
+}
+
 /** The orchestrator's tables, beside the events tables (its outbox sends the commands). */
 export interface SagaDatabase extends EventsDatabase {
   saga_instances: SagaInstancesTable;
   saga_log: SagaLogTable;
+  saga_secrets: SagaSecretsTable;
 }
 
 /**

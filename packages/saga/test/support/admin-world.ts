@@ -1,8 +1,9 @@
 import { AvroCodec, createDatabase, eventsMigrations, MessageCatalog, migrate } from '@conveyor/events';
-import type { ProblemDetails } from '@conveyor/http';
+import { createMetricsRegistry, createServiceApp, type ProblemDetails } from '@conveyor/http';
+import { bearer, developmentVerifier } from '@conveyor/http/testing';
 import { createTestDatabase, type TestDatabase, uniqueName } from '@conveyor/infra-local/testing';
 import { schemasDir } from '@conveyor/schemas';
-import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import { expect, inject } from 'vitest';
@@ -11,12 +12,16 @@ import { type SagaDatabase, SagaOrchestrator, type SagaStatus, sagaAdminRoutes }
 import { type TestSagaData, testSagaDefinition, testSagaSchemasDir } from './test-saga.ts';
 
 export const MINUTE = 60_000;
+
+/** The operator's token: the admin routes need the role admin. */
+export const ADMIN = bearer('ops-1', ['admin']);
 export const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 
 /**
  * A fresh database, an orchestrator that is never run (start and receiveReply write to the
- * database and outbox only), and the admin routes on a Fastify instance driven by inject().
- * The clock is shared by the orchestrator (created_at) and the routes (ages).
+ * database and outbox only), and the admin routes on a service app (with the identity plugin, as
+ * in a host service) driven by inject(). The clock is shared by the orchestrator (created_at) and
+ * the routes (ages).
  */
 export class AdminWorld {
   private constructor(
@@ -52,7 +57,12 @@ export class AdminWorld {
       definitions: [definition, { ...definition, type: 'other-saga' }],
       clock,
     });
-    const app = Fastify();
+    const app = await createServiceApp({
+      name: 'saga-admin-test',
+      readiness: {},
+      metrics: createMetricsRegistry('saga-admin-test'),
+      verifyToken: developmentVerifier(),
+    });
     await app.register(sagaAdminRoutes, { orchestrator, db, clock });
     await app.ready();
     return new AdminWorld(time, database, db, orchestrator, app);
@@ -68,13 +78,22 @@ export class AdminWorld {
   }
 
   async start(
-    options: { type?: string; at?: number; correlationId?: string; data?: TestSagaData } = {},
+    options: {
+      type?: string;
+      at?: number;
+      correlationId?: string;
+      data?: TestSagaData;
+      secrets?: Record<string, string>;
+    } = {},
   ): Promise<string> {
     if (options.at !== undefined) this.now = options.at;
     const { sagaId } = await this.orchestrator.start<TestSagaData>(
       options.type ?? 'test-saga',
       options.data ?? { subject: 'admin', amount: 1 },
-      options.correlationId ? { correlationId: options.correlationId } : {},
+      {
+        ...(options.correlationId ? { correlationId: options.correlationId } : {}),
+        ...(options.secrets ? { secrets: options.secrets } : {}),
+      },
     );
     return sagaId;
   }
@@ -133,14 +152,16 @@ export class AdminWorld {
     return { log: await count('saga_log'), outbox: await count('outbox'), versions: Number(versions.v ?? 0) };
   }
 
-  get(url: string) {
-    return this.app.inject({ method: 'GET', url });
+  /** As the operator, unless other headers are given. */
+  get(url: string, headers: Record<string, string> = ADMIN) {
+    return this.app.inject({ method: 'GET', url, headers });
   }
 
-  post(url: string, payload?: unknown) {
+  post(url: string, payload?: unknown, headers: Record<string, string> = ADMIN) {
     return this.app.inject({
       method: 'POST',
       url,
+      headers,
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
   }

@@ -12,7 +12,10 @@ export interface TestSagaData {
 
 export const STEP_NAMES = ['alpha', 'beta', 'gamma'] as const;
 
-/** Three steps, each on its own participant topic; gamma has no compensation (like confirm-order's last word). */
+/**
+ * Three steps, each on its own participant topic; gamma has no compensation (like confirm-order's
+ * last word). Each command carries the saga's secret `pin` (when started with one) as a secret field.
+ */
 export function testSagaDefinition(
   topics: Record<(typeof STEP_NAMES)[number], string>,
   timeoutMs = 2_000,
@@ -22,8 +25,13 @@ export function testSagaDefinition(
     maxCompensationAttempts: 3,
     steps: STEP_NAMES.map((name) => ({
       name,
-      command: { topic: topics[name], type: 'test.saga-step' },
-      commandData: (d: TestSagaData) => ({ subject: d.subject, step: name, amount: d.amount }),
+      command: { topic: topics[name], type: 'test.saga-step', secretFields: ['pin'] },
+      commandData: (d: TestSagaData, secrets) => ({
+        subject: d.subject,
+        step: name,
+        amount: d.amount,
+        pin: secrets.pin ?? null,
+      }),
       ...(name === 'gamma'
         ? {}
         : {

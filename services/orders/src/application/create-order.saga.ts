@@ -1,4 +1,4 @@
-import type { SagaDefinition } from '@conveyor/saga';
+import { requireSecret, type SagaDefinition } from '@conveyor/saga';
 import type { TopicKey } from '@conveyor/schemas';
 import type { OrderLine } from '../domain/order.ts';
 
@@ -8,13 +8,17 @@ export interface CreateOrderSagaData {
   orderId: string;
   userId: string;
   items: OrderLine[];
-  paymentToken: string;
+  /** Which card pays, for an operator: the token's last four characters (the token is a secret). */
+  cardTokenLast4: string;
   /** From the reservation's reply. */
   totalCents?: number;
   currency?: string;
   /** From the charge's reply. */
   paymentId?: string;
 }
+
+/** The saga's secrets: the card token, for the charge command only. */
+export type CreateOrderSecrets = { cardToken: string };
 
 /** reserve-inventory (release) → charge-payment (refund) → confirm-order (cancel-order). */
 export function createOrderSaga(
@@ -24,6 +28,9 @@ export function createOrderSaga(
   return {
     type: CREATE_ORDER_SAGA,
     maxCompensationAttempts: 10,
+    // Sagas started before the token became a secret kept it in their data as paymentToken: their
+    // log rows (append-only) still hold it, and the admin API redacts it on read.
+    secretFields: ['paymentToken'],
     steps: [
       {
         name: 'reserve-inventory',
@@ -43,13 +50,13 @@ export function createOrderSaga(
       },
       {
         name: 'charge-payment',
-        command: { topic: topics.paymentsCommands, type: 'payments.charge' },
-        commandData: (d) => ({
+        command: { topic: topics.paymentsCommands, type: 'payments.charge', secretFields: ['cardToken'] },
+        commandData: (d, secrets) => ({
           orderId: d.orderId,
           userId: d.userId,
           amountCents: d.totalCents ?? 0,
           currency: d.currency ?? 'EUR',
-          cardToken: d.paymentToken,
+          cardToken: requireSecret(secrets, 'cardToken'),
         }),
         compensation: {
           topic: topics.paymentsCommands,

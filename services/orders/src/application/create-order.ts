@@ -1,19 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { SagaOrchestrator } from '@conveyor/saga';
-import type { Transaction } from 'kysely';
-import type { OrdersDatabase } from '../db/tables.ts';
 import type { OrdersDeps } from '../deps.ts';
-import { idempotencyKeyReused, userNotFound } from '../domain/errors.ts';
+import { userNotFound } from '../domain/errors.ts';
 import type { OrderLine, ShippingAddress } from '../domain/order.ts';
-import { CREATE_ORDER_SAGA, type CreateOrderSagaData } from './create-order.saga.ts';
+import { CREATE_ORDER_SAGA, type CreateOrderSagaData, type CreateOrderSecrets } from './create-order.saga.ts';
+import { claimIdempotencyKey } from './idempotency-keys.ts';
 import { executeOrderCommand } from './order-writes.ts';
 
 export interface CreateOrderInput {
+  /** The caller (the token's sub): an order is always placed by and for its user. */
   userId: string;
   items: OrderLine[];
   shippingAddress: ShippingAddress;
   /** The fake provider's card token. @default 'tok_visa' */
   paymentToken?: string;
+  /** Scoped to the caller. */
   idempotencyKey?: string;
   correlationId: string;
 }
@@ -21,20 +22,46 @@ export interface CreateOrderInput {
 export interface CreateOrderResult {
   orderId: string;
   sagaId: string;
-  /** True when an earlier request with the same Idempotency-Key created the order. */
+  /** True when an earlier request of the caller with the same Idempotency-Key created the order. */
   replayed: boolean;
 }
 
+export interface CreateOrderPolicy {
+  /** How long the caller's Idempotency-Key answers with this order. */
+  idempotencyKeyTtlSeconds: number;
+}
+
+// User records are keyed by their owner's sub in this form (the users service refuses others).
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /**
  * Places an order and starts its saga in one transaction: the Idempotency-Key row, the order's
- * events and outbox message, its read-model row, the saga instance and its first command.
+ * events and outbox message, its read-model row, the saga instance and its first command. The
+ * card token travels as a saga secret: the charge command carries it, the saga data keeps only
+ * its last four characters.
  */
-export function createOrder(deps: OrdersDeps, orchestrator: SagaOrchestrator, input: CreateOrderInput) {
+export function createOrder(
+  deps: OrdersDeps,
+  orchestrator: SagaOrchestrator,
+  input: CreateOrderInput,
+  policy: CreateOrderPolicy,
+) {
+  // No user record can have another id; the uuid column would refuse the comparison besides.
+  if (!CANONICAL_UUID.test(input.userId)) throw userNotFound(input.userId);
   return deps.db.transaction().execute(async (trx): Promise<CreateOrderResult> => {
     const orderId = deps.newId();
     const sagaId = deps.newId();
+    const cardToken = input.paymentToken ?? 'tok_visa';
     if (input.idempotencyKey) {
-      const earlier = await claimKey(trx, input, orderId, sagaId);
+      const earlier = await claimIdempotencyKey(trx, {
+        userId: input.userId,
+        key: input.idempotencyKey,
+        requestHash: hashRequest(input, cardToken),
+        orderId,
+        sagaId,
+        now: deps.clock(),
+        ttlSeconds: policy.idempotencyKeyTtlSeconds,
+      });
       if (earlier) return { ...earlier, replayed: true };
     }
     const user = await trx
@@ -65,45 +92,23 @@ export function createOrder(deps: OrdersDeps, orchestrator: SagaOrchestrator, in
       orderId,
       userId: input.userId,
       items: input.items,
-      paymentToken: input.paymentToken ?? 'tok_visa',
+      cardTokenLast4: cardToken.slice(-4),
     };
-    await orchestrator.start(CREATE_ORDER_SAGA, data, { sagaId, correlationId: input.correlationId }, trx);
+    const secrets: CreateOrderSecrets = { cardToken };
+    await orchestrator.start(
+      CREATE_ORDER_SAGA,
+      data,
+      { sagaId, correlationId: input.correlationId, secrets },
+      trx,
+    );
     return { orderId, sagaId, replayed: false };
   });
 }
 
-/**
- * Claims the key for this request. The primary key serialises two requests with one key: the
- * second waits for the first to commit, then finds its row. Same body → the earlier order; a
- * different body → 409.
- */
-async function claimKey(
-  trx: Transaction<OrdersDatabase>,
-  input: CreateOrderInput,
-  orderId: string,
-  sagaId: string,
-) {
-  const key = input.idempotencyKey as string;
-  const requestHash = hashRequest(input);
-  const inserted = await trx
-    .insertInto('idempotency_keys')
-    .values({ key, request_hash: requestHash, order_id: orderId, saga_id: sagaId })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .returning('key')
-    .executeTakeFirst();
-  if (inserted) return undefined;
-  const earlier = await trx
-    .selectFrom('idempotency_keys')
-    .selectAll()
-    .where('key', '=', key)
-    .executeTakeFirstOrThrow();
-  if (earlier.request_hash !== requestHash) throw idempotencyKeyReused(key);
-  return { orderId: earlier.order_id, sagaId: earlier.saga_id };
-}
-
-function hashRequest(input: CreateOrderInput): string {
-  const { userId, items, shippingAddress, paymentToken } = input;
+/** The same shape as before keys were per caller, so keys claimed before the upgrade still replay. */
+function hashRequest(input: CreateOrderInput, paymentToken: string): string {
+  const { userId, items, shippingAddress } = input;
   return createHash('sha256')
-    .update(JSON.stringify({ userId, items, shippingAddress, paymentToken: paymentToken ?? 'tok_visa' }))
+    .update(JSON.stringify({ userId, items, shippingAddress, paymentToken }))
     .digest('hex');
 }

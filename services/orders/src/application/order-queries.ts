@@ -1,6 +1,7 @@
+import { type Identity, mayAccess } from '@conveyor/http';
 import type { Kysely } from 'kysely';
 import type { OrdersDatabase } from '../db/tables.ts';
-import { orderNotFound } from '../domain/errors.ts';
+import { orderNotFound, userNotFound } from '../domain/errors.ts';
 import type { OrderLine, OrderStatus, ShippingAddress } from '../domain/order.ts';
 
 export interface OrderView {
@@ -18,8 +19,14 @@ export interface OrderView {
   saga: { id: string; status: string; currentStep: string | null };
 }
 
-/** GetOrder: the order's row joined with its saga's live status. */
-export async function getOrder(db: Kysely<OrdersDatabase>, orderId: string): Promise<OrderView> {
+/**
+ * GetOrder: the order's row joined with its saga's live status, for its user or an admin. Anyone
+ * else's order is ORDERS_NOT_FOUND, exactly like a missing one, so order ids leak nothing.
+ */
+export async function getOrder(
+  db: Kysely<OrdersDatabase>,
+  { orderId, caller }: { orderId: string; caller: Identity },
+): Promise<OrderView> {
   const row = await db
     .selectFrom('order_views as o')
     .leftJoin('saga_instances as s', 's.id', 'o.saga_id')
@@ -27,7 +34,7 @@ export async function getOrder(db: Kysely<OrdersDatabase>, orderId: string): Pro
     .select(['s.status as saga_status', 's.current_step', 's.steps'])
     .where('o.order_id', '=', orderId)
     .executeTakeFirst();
-  if (!row) throw orderNotFound(orderId);
+  if (!row || !mayAccess(caller, row.user_id)) throw orderNotFound(orderId);
   const steps = (row.steps ?? []) as { name: string }[];
   const finished = row.saga_status === 'completed' || row.saga_status === 'compensated';
   return {
@@ -70,12 +77,14 @@ export interface UserOrdersPage {
 /**
  * GetUserOrders: a page of the user's orders, newest first, with the cached profile. Reads the
  * orders.order-details projection (fed from orders.events and users.events, rebuildable with
- * `npm run replay`), so an order placed a moment ago may appear a moment later.
+ * `npm run replay`), so an order placed a moment ago may appear a moment later. Only the user or an
+ * admin may read it; anyone else gets ORDERS_USER_NOT_FOUND, whether the user exists or not.
  */
 export async function getUserOrders(
   db: Kysely<OrdersDatabase>,
-  query: { userId: string; page: number; limit: number },
+  query: { userId: string; caller: Identity; page: number; limit: number },
 ): Promise<UserOrdersPage> {
+  if (!mayAccess(query.caller, query.userId)) throw userNotFound(query.userId);
   const [user, count, rows] = await Promise.all([
     db.selectFrom('order_user_profiles').selectAll().where('user_id', '=', query.userId).executeTakeFirst(),
     db

@@ -29,12 +29,15 @@ export interface OrderUsersTable {
   updated_at: Date;
 }
 
+/** A caller's Idempotency-Key, primary key (user_id, key); taken over once expired. */
 export interface IdempotencyKeysTable {
+  user_id: string;
   key: string;
   request_hash: string;
   order_id: string;
   saga_id: string;
-  created_at: ColumnType<Date, Date | undefined, never>;
+  created_at: ColumnType<Date, Date | undefined, Date>;
+  expires_at: Date;
 }
 
 export interface OrdersDatabase extends SagaDatabase, OrderDetailsViews {

@@ -18,11 +18,11 @@ const error = (code: Code, message: string, details: Record<string, unknown> = {
 export const orderNotFound = (orderId: string) =>
   error('ORDERS_NOT_FOUND', `order ${orderId} does not exist`, { orderId });
 export const userNotFound = (userId: string) =>
-  error('ORDERS_USER_NOT_FOUND', `user ${userId} is not known to orders (yet)`, { userId, field: 'userId' });
+  error('ORDERS_USER_NOT_FOUND', `user ${userId} is not known to orders (yet)`, { userId });
 export const idempotencyKeyReused = (key: string) =>
   error(
     'ORDERS_IDEMPOTENCY_KEY_REUSED',
-    `Idempotency-Key "${key}" was already used for a different request`,
+    `Idempotency-Key "${key}" was already used by you for a different request`,
     {
       field: 'idempotency-key',
     },

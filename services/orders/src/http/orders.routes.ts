@@ -1,3 +1,4 @@
+import { callerOf } from '@conveyor/http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CommandBus, QueryBus } from '../application/buses.ts';
 import {
@@ -14,7 +15,10 @@ export interface OrdersRoutesOptions {
   queries: QueryBus;
 }
 
-/** POST /orders, GET /orders/:id and GET /users/:userId/orders. */
+/**
+ * POST /orders (for the caller), GET /orders/:id and GET /users/:userId/orders (the owner or an
+ * admin). Every route needs a valid token; who is calling comes from it, never from the body.
+ */
 export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = async (
   app,
   { commands, queries },
@@ -23,7 +27,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
     '/orders',
     {
       schema: {
-        summary: 'Place an order: starts the create-order saga and answers before it ends',
+        summary: 'Place an order for the caller: starts the create-order saga and answers before it ends',
         headers: CreateOrderHeaders,
         body: CreateOrderBody,
         response: { 202: Accepted },
@@ -33,6 +37,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
       const key = request.headers['idempotency-key'];
       const result = await commands.dispatch('CreateOrder', {
         ...request.body,
+        userId: callerOf(request).userId,
         ...(key ? { idempotencyKey: key } : {}),
         correlationId: request.correlationId,
       });
@@ -47,19 +52,25 @@ export const ordersRoutes: FastifyPluginAsyncTypebox<OrdersRoutesOptions> = asyn
 
   app.get(
     '/orders/:id',
-    { schema: { summary: 'An order with its saga', params: OrderIdParams } },
-    async (request) => queries.dispatch('GetOrder', { orderId: request.params.id }),
+    { schema: { summary: 'An order with its saga (its user or an admin)', params: OrderIdParams } },
+    async (request) =>
+      queries.dispatch('GetOrder', { orderId: request.params.id, caller: callerOf(request) }),
   );
 
   app.get(
     '/users/:userId/orders',
     {
       schema: {
-        summary: "A page of the user's orders, newest first",
+        summary: "A page of the user's orders, newest first (the user or an admin)",
         params: UserIdParams,
         querystring: PageQuery,
       },
     },
-    async (request) => queries.dispatch('GetUserOrders', { userId: request.params.userId, ...request.query }),
+    async (request) =>
+      queries.dispatch('GetUserOrders', {
+        userId: request.params.userId,
+        caller: callerOf(request),
+        ...request.query,
+      }),
   );
 };

@@ -21,9 +21,9 @@ export const ShippingAddressSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The user is the caller (the token's sub): a `userId` here is refused as an unknown field. */
 export const CreateOrderBody = Type.Object(
   {
-    userId: Uuid,
     items: Type.Array(OrderLineSchema, { minItems: 1, maxItems: 50 }),
     shippingAddress: ShippingAddressSchema,
     paymentToken: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^tok_[A-Za-z0-9_]+$' })),
@@ -31,6 +31,7 @@ export const CreateOrderBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** An Idempotency-Key is the caller's own: another user's same key is another key. */
 export const CreateOrderHeaders = Type.Object({
   'idempotency-key': Type.Optional(
     Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' }),

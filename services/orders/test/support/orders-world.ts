@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EventsDatabase, ensureTopics, migrate, ProjectionHost } from '@conveyor/events';
+import { DEVELOPMENT_JWT_SETTINGS, developmentVerifier } from '@conveyor/http/testing';
 import { createTestDatabase, type TestDatabase, uniqueName } from '@conveyor/infra-local/testing';
 import type { SagaOrchestrator } from '@conveyor/saga';
 import { DEFAULT_PARTITIONS, topicBindings, topicNames } from '@conveyor/schemas';
@@ -13,8 +14,11 @@ import { createOrderSagaHost, createOrdersRelay } from '../../src/messaging/orde
 import { createUsersConsumer } from '../../src/messaging/users-consumer.ts';
 import { ordersProjections } from '../../src/projections/order-details.projection.ts';
 
-/** A fresh orders database and topic namespace; the app over them, with its orchestrator not running. */
-export async function createOrdersWorld() {
+/**
+ * A fresh orders database and topic namespace; the app over them (development tokens, see
+ * `bearer()`), with its orchestrator not running. The clock runs `advance()`d ahead of real time.
+ */
+export async function createOrdersWorld(options: { idempotencyKeyTtlSeconds?: number } = {}) {
   const infra = inject('infra');
   const database: TestDatabase = await createTestDatabase(infra.databaseUrl, 'orders_test');
   const namespace = uniqueName('t');
@@ -25,9 +29,12 @@ export async function createOrdersWorld() {
     topicNamespace: namespace,
     host: '127.0.0.1',
     port: 0,
+    jwt: DEVELOPMENT_JWT_SETTINGS,
     sagaStepTimeoutMs: 10_000,
+    idempotencyKeyTtlSeconds: options.idempotencyKeyTtlSeconds ?? 86_400,
   };
-  const deps: OrdersDeps = createDeps(config);
+  const time = { aheadMs: 0 };
+  const deps: OrdersDeps = { ...createDeps(config), clock: () => new Date(Date.now() + time.aheadMs) };
   await migrate(deps.db as Kysely<unknown>, ordersMigrations);
   const names = topicNames(namespace);
   await ensureTopics(
@@ -41,7 +48,10 @@ export async function createOrdersWorld() {
     ),
   );
   const orchestrator: SagaOrchestrator = createOrderSagaHost(deps, { stepTimeoutMs: 10_000 });
-  const app = await buildApp(deps, orchestrator);
+  const app = await buildApp(deps, orchestrator, {
+    verifyToken: developmentVerifier(),
+    idempotencyKeyTtlSeconds: config.idempotencyKeyTtlSeconds,
+  });
   await app.ready();
   // The read side: the relay publishes orders.events, the users consumer and the projection read topics.
   const relay = createOrdersRelay(deps, database.url);
@@ -88,6 +98,10 @@ export async function createOrdersWorld() {
     orchestrator,
     app,
     database,
+    /** Moves the service's clock ahead (Idempotency-Key expiry). */
+    advance(ms: number) {
+      time.aheadMs += ms;
+    },
     async counts() {
       const count = async (
         table: 'order_views' | 'outbox' | 'saga_instances' | 'idempotency_keys' | 'events',
