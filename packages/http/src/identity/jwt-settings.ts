@@ -83,7 +83,7 @@ export function loadSigningKey(env: NodeJS.ProcessEnv, readFile: ReadFile = read
   return { algorithm, privateKey: pemFile(env, 'JWT_PRIVATE_KEY_FILE', algorithm, 'private', readFile) };
 }
 
-/** Whether tokens are checked with the documented development secret (then a demo token is printed). */
+/** Whether tokens are checked with the documented development secret (loopback only, see above). */
 export function usesDevelopmentSecret(key: JwtVerificationKey): boolean {
   return key.algorithm === 'HS256' && key.secret === DEVELOPMENT_JWT_SECRET;
 }
