@@ -11,6 +11,7 @@ declare module 'fastify' {
   }
 }
 
+/** Every request starts anonymous; `authenticator` fills in who called, or why the token failed. */
 export function decorateIdentity(app: FastifyInstance): void {
   app.decorateRequest('identity', null);
   app.decorateRequest('authFailure', null);
