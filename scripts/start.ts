@@ -4,6 +4,7 @@
  * until Ctrl-C / SIGTERM, then stops the services and whatever infra it started itself.
  */
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DevStack, SERVICE_NAMES } from '@conveyor/devstack';
 import { loadGatewayConfig } from '@conveyor/gateway';
@@ -51,15 +52,7 @@ async function main(): Promise<void> {
     await down(config, infra.startedNow);
     throw error;
   }
-  const userId = await demoUser(stack);
-  const token = execFileSync(
-    process.execPath,
-    ['--import', 'tsx', 'gateway/src/token-cli.ts', '--sub', userId, '--roles', 'user,admin', '--ttl', '12h'],
-    {
-      cwd: config.rootDir,
-      encoding: 'utf8',
-    },
-  ).trim();
+  const { userId, token } = await demoUser(stack, config.rootDir);
   const products = (await (await fetch(`${stack.url('gateway')}/api/products?limit=2`)).json()) as {
     items: { id: string; name: string }[];
   };
@@ -88,27 +81,43 @@ async function main(): Promise<void> {
   setInterval(() => undefined, 1 << 30);
 }
 
-/** The demo user: created on the first start, found by its email on later ones. */
-async function demoUser(stack: DevStack): Promise<string> {
+/**
+ * The demo user and its token. A user record belongs to the token's sub that registers it, so the
+ * id comes first (the existing user's, found by its email, or a new UUID), then the token for it,
+ * with which the user registers itself on the first start.
+ */
+async function demoUser(stack: DevStack, rootDir: string): Promise<{ userId: string; token: string }> {
+  const existing = await demoUserId(stack);
+  const userId = existing ?? randomUUID();
+  const token = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'gateway/src/token-cli.ts', '--sub', userId, '--roles', 'user,admin', '--ttl', '12h'],
+    { cwd: rootDir, encoding: 'utf8' },
+  ).trim();
+  if (existing !== undefined) return { userId, token };
   const response = await fetch(`${stack.url('users')}/users`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       email: DEMO_EMAIL,
       profile: { firstName: 'Demo', lastName: 'User' },
       preferences: { language: 'en' },
     }),
   });
-  if (response.status === 201) return ((await response.json()) as { id: string }).id;
+  if (response.status !== 201)
+    throw new Error(`could not create the demo user: HTTP ${response.status} ${await response.text()}`);
+  return { userId, token };
+}
+
+/** The id of the demo user of an earlier start, if any. */
+async function demoUserId(stack: DevStack): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: stack.databaseUrl('users') });
   await client.connect();
   try {
     const { rows } = await client.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [
       DEMO_EMAIL,
     ]);
-    if (!rows[0])
-      throw new Error(`could not create the demo user: HTTP ${response.status} ${await response.text()}`);
-    return rows[0].id;
+    return rows[0]?.id;
   } finally {
     await client.end();
   }
