@@ -29,9 +29,18 @@ export function createDatabase<DB>(options: DatabaseOptions): Kysely<DB> {
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
-/** Applies the migrations not applied yet, in name order; idempotent and safe to run concurrently. */
+/**
+ * Applies the migrations not applied yet, in name order; idempotent and safe to run concurrently.
+ * A service's list joins several packages' migrations (events, saga, its own), each growing on its
+ * own: a package's new migration may sort before a service's applied one, so order against what
+ * already ran is not enforced (each migration depends only on its own package's earlier ones).
+ */
 export async function migrate(db: Kysely<unknown>, migrations: Record<string, Migration>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
