@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   console.log('Place an order, then follow it:\n');
   console.log(
     `  curl -s -X POST ${stack.url('gateway')}/api/orders -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\\n` +
-      `    -d '${JSON.stringify({ userId, items: [{ productId: product?.id, quantity: 1 }], shippingAddress: { street: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' } })}'`,
+      `    -d '${JSON.stringify({ items: [{ productId: product?.id, quantity: 1 }], shippingAddress: { street: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' } })}'`,
   );
   console.log(`  curl -s ${stack.url('gateway')}/api/orders/<orderId> -H "Authorization: Bearer $TOKEN"`);
   console.log(`  curl -s ${stack.url('gateway')}/admin/sagas -H "Authorization: Bearer $TOKEN"`);
