@@ -70,7 +70,9 @@ async function main(): Promise<number> {
     console.log(
       `${name}: generation ${result.generation} is served (was ${result.previousGeneration})` +
         `${result.resumed ? ', resumed from its checkpoints' : ''}; ${result.applied} messages in ` +
-        `${((Date.now() - began) / 1000).toFixed(1)} s (${Math.round(result.applied / Math.max(result.elapsedMs / 1000, 0.001))}/s)`,
+        `${((Date.now() - began) / 1000).toFixed(1)} s (${Math.round(result.applied / Math.max(result.elapsedMs / 1000, 0.001))}/s)` +
+        // Poison messages do not stop a rebuild: they go to <topic>.dlq, as the live projection sends them.
+        `${result.deadLettered ? `; ${result.deadLettered} dead-lettered (npm run dlq -- list --topic <topic>.dlq)` : ''}`,
     );
     return 0;
   } finally {

@@ -9,8 +9,16 @@ export type {
 export { ConsumerRunner, createConsumerRunner } from './consumer/consumer-runner.ts';
 export { createDatabase, type DatabaseOptions, migrate } from './db/database.ts';
 export { eventsMigrations, OUTBOX_CHANNEL } from './db/migrations.ts';
-export type { EventsDatabase, EventsTable, InboxTable, Json, OutboxTable } from './db/tables.ts';
+export type {
+  EventsDatabase,
+  EventsTable,
+  InboxTable,
+  Json,
+  OutboxTable,
+  ProjectionDeadLettersTable,
+} from './db/tables.ts';
 export type { DeadLetter } from './dead-letters/dead-letter-format.ts';
+export type { DeadLetterEvent, DeadLetterHook } from './dead-letters/dead-letter-hooks.ts';
 export { type ListedDeadLetter, type ListOptions, listDeadLetters } from './dead-letters/list.ts';
 export {
   defaultRedriveGroup,
@@ -36,7 +44,7 @@ export {
 } from './event-store/event-store.ts';
 export { type Logger, silentLogger } from './logger.ts';
 export { causedBy, type IncomingMessage, type OutgoingMessage } from './messages/envelope.ts';
-export { DeadLetterHeaders, Headers, readHeaders } from './messages/headers.ts';
+export { DeadLetterHeaders, Headers, REDRIVEN_FROM_HEADER, readHeaders } from './messages/headers.ts';
 export { type EventsExecutor, enqueueMessages, eventsView } from './outbox/outbox.ts';
 export { type OutboxBacklog, OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay.ts';
 export {
@@ -47,6 +55,7 @@ export {
   type ProjectionHandler,
 } from './projections/projection.ts';
 export { ProjectionHost, type ProjectionHostOptions } from './projections/projection-host.ts';
+export type { PoisonMessageOptions } from './projections/projection-options.ts';
 export {
   type RebuildOptions,
   type RebuildProgress,

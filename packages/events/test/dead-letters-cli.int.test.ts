@@ -98,7 +98,10 @@ describe('dead-letter CLI', () => {
     expect(copies.map((c) => c.messageId).sort()).toEqual(originalIds.slice(0, 3).sort());
     for (const copy of copies) {
       const original = reader.received.find((r) => r.messageId === copy.messageId);
-      expect(copy.headers).toEqual(original?.headers);
+      expect(copy.headers).toEqual({
+        ...original?.headers,
+        'redriven-from': `${world.topic}:${original?.partition}:${original?.offset}`,
+      });
       expect(copy.partition).toBe(original?.partition);
       expect(copy.key).toBe(original?.key);
     }

@@ -4,6 +4,7 @@ import {
   describeError,
   isDeadLetterTopic,
   originalTopicOf,
+  parsePosition,
   readDeadLetter,
   toDeadLetterMessage,
   toRedrivenMessage,
@@ -106,9 +107,16 @@ describe('dead-letter format', () => {
     expect(redriven.message).toEqual({
       key: original.key,
       value: original.value,
-      headers: original.headers,
+      headers: { ...original.headers, 'redriven-from': 'orders.events:2:41' },
       partition: 2,
     });
+    expect(parsePosition('orders.events:2:41')).toEqual({
+      topic: 'orders.events',
+      partition: 2,
+      offset: '41',
+    });
+    expect(parsePosition('orders.events:2')).toBeUndefined();
+    expect(parsePosition(undefined)).toBeUndefined();
   });
 
   it('falls back to the topic name when the origin headers are missing', () => {
@@ -116,6 +124,7 @@ describe('dead-letter format', () => {
     const redriven = toRedrivenMessage('orders.events.dlq', 0, bare);
     expect(redriven.topic).toBe('orders.events');
     expect(redriven.message.partition).toBeUndefined();
+    expect(redriven.message.headers).toEqual({});
     expect(isDeadLetterTopic('orders.events.dlq')).toBe(true);
     expect(isDeadLetterTopic('orders.events')).toBe(false);
     expect(isDeadLetterTopic('.dlq')).toBe(false);

@@ -8,8 +8,8 @@ export {
   unauthorized,
 } from './errors.ts';
 export {
-  ADMIN_ROLE,
   type Access,
+  ADMIN_ROLE,
   callerOf,
   isAdmin,
   mayAccess,
@@ -44,6 +44,7 @@ export {
 export {
   Counter,
   createMetricsRegistry,
+  deadLetterCounter,
   Gauge,
   Histogram,
   type Registry,

@@ -1,3 +1,4 @@
+import type { DeadLetterHook } from '@conveyor/events';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -31,6 +32,21 @@ export function registerMetrics(app: FastifyInstance, registry: Registry): void 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );
+}
+
+/**
+ * `dead_letters_total{consumer, topic, code}`: messages a consumer or projection gave up on and
+ * sent to `<topic>.dlq`. Create it once per registry and give the hook to every projection host
+ * (and rebuild) of the service as `onDeadLetter`.
+ */
+export function deadLetterCounter(registry: Registry): DeadLetterHook {
+  const counter = new Counter({
+    name: 'dead_letters_total',
+    help: 'Messages sent to a dead-letter topic, by the consumer or projection that gave up on them',
+    labelNames: ['consumer', 'topic', 'code'],
+    registers: [registry],
+  });
+  return ({ consumer, topic, errorCode }) => counter.inc({ consumer, topic, code: errorCode });
 }
 
 export { Counter, Gauge, Histogram, type Registry };

@@ -1,5 +1,11 @@
 import { ensureTopics, migrate, OutboxRelay, ProjectionHost } from '@conveyor/events';
-import { createTokenVerifier, Gauge, type RunningService, type Stoppable } from '@conveyor/http';
+import {
+  createTokenVerifier,
+  deadLetterCounter,
+  Gauge,
+  type RunningService,
+  type Stoppable,
+} from '@conveyor/http';
 import { DEFAULT_PARTITIONS, type TopicKey, topicBindings } from '@conveyor/schemas';
 import type { Kysely } from 'kysely';
 import { buildApp } from './app.ts';
@@ -58,6 +64,7 @@ export async function startInventoryService(
 
     // Started before the app: the first start creates the views the routes read.
     const projections: ProjectionHost<InventoryDatabase>[] = [];
+    const onDeadLetter = deadLetterCounter(deps.metrics);
     for (const definition of inventoryProjections(config.topicNamespace)) {
       const host = new ProjectionHost({
         db: deps.db,
@@ -66,6 +73,7 @@ export async function startInventoryService(
         codec: deps.codec,
         definition,
         logger: deps.logger,
+        onDeadLetter,
       });
       stop.unshift(() => host.stop());
       await host.start();

@@ -3,6 +3,7 @@ import {
   createLogger,
   createMetricsRegistry,
   createTokenVerifier,
+  deadLetterCounter,
   type RunningService,
 } from '@conveyor/http';
 import { DEFAULT_PARTITIONS, type TopicKey, topicBindings } from '@conveyor/schemas';
@@ -58,9 +59,18 @@ export async function startOrdersService(config: OrdersConfig): Promise<RunningS
   });
   const usersConsumer = createUsersConsumer(deps);
   const participant = createOrdersParticipant(deps);
+  const onDeadLetter = deadLetterCounter(metrics);
   const projections = ordersProjections(deps.topics).map(
     (definition) =>
-      new ProjectionHost({ db: deps.db, kafka: deps.kafka, codec: deps.codec, definition, logger }),
+      new ProjectionHost({
+        db: deps.db,
+        kafka: deps.kafka,
+        codec: deps.codec,
+        groupPrefix: config.topicNamespace,
+        definition,
+        logger,
+        onDeadLetter,
+      }),
   );
   relay.start();
   for (const host of projections) await host.start();

@@ -1,4 +1,4 @@
-import { createMetricsRegistry, createServiceApp, type TokenVerifier } from '@conveyor/http';
+import { createMetricsRegistry, createServiceApp, type Registry, type TokenVerifier } from '@conveyor/http';
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { UsersDeps } from './deps.ts';
@@ -14,6 +14,8 @@ export interface BuildAppOptions {
   logger?: FastifyBaseLogger | false;
   /** Shows the outbox backlog on /metrics (the running relay). @default none */
   outbox?: OutboxBacklogSource;
+  /** The registry /metrics serves, when the service counts things before the app exists. @default a new one */
+  metrics?: Registry;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface BuildAppOptions {
  * that before building the app).
  */
 export async function buildApp(deps: UsersDeps, options: BuildAppOptions) {
-  const metrics = createMetricsRegistry('users');
+  const metrics = options.metrics ?? createMetricsRegistry('users');
   const kafka = kafkaReadiness(deps.kafka);
   const app = await createServiceApp({
     name: 'users',

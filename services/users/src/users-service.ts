@@ -6,7 +6,12 @@ import {
   ProjectionHost,
   silentLogger,
 } from '@conveyor/events';
-import { createTokenVerifier, type RunningService } from '@conveyor/http';
+import {
+  createMetricsRegistry,
+  createTokenVerifier,
+  deadLetterCounter,
+  type RunningService,
+} from '@conveyor/http';
 import { DEFAULT_PARTITIONS, topicBindings } from '@conveyor/schemas';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -57,6 +62,8 @@ export async function startUsersService(
       logger: deps.logger,
     });
     relay.start();
+    const metrics = createMetricsRegistry('users');
+    const onDeadLetter = deadLetterCounter(metrics);
     // Started before the app: the first start creates the views the routes read.
     for (const definition of usersProjections(config.topicNamespace)) {
       const host = new ProjectionHost({
@@ -66,6 +73,7 @@ export async function startUsersService(
         codec: deps.codec,
         definition,
         logger: deps.logger,
+        onDeadLetter,
       });
       projections.push(host);
       await host.start();
@@ -74,6 +82,7 @@ export async function startUsersService(
       verifyToken: createTokenVerifier(config.jwt),
       logger: logger ?? false,
       outbox: relay,
+      metrics,
     });
     const running = relay;
     return {

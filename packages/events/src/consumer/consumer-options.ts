@@ -5,6 +5,7 @@ import type { EventsDatabase } from '../db/tables.ts';
 import { invalidOptions } from '../errors.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import type { IncomingMessage } from '../messages/envelope.ts';
+import { compileRetryOptions, type RetryOptions } from './backoff.ts';
 
 /**
  * Applies one message. It runs inside the transaction that records the message id in the inbox:
@@ -18,14 +19,7 @@ export type MessageHandler<DB extends EventsDatabase = EventsDatabase> = (
 /** Handlers by message type (the `message-type` header). Types without a handler are skipped. */
 export type MessageHandlers<DB extends EventsDatabase = EventsDatabase> = Record<string, MessageHandler<DB>>;
 
-export interface RetryOptions {
-  /** Runs of the handler for one message (the first run included) before it is dead-lettered. @default 5 */
-  attempts?: number;
-  /** Wait after the first failure; it doubles after each further failure. @default 100 */
-  initialBackoffMs?: number;
-  /** Upper bound of the wait between two runs. @default 5000 */
-  maxBackoffMs?: number;
-}
+export type { RetryOptions };
 
 export interface ConsumerRunnerOptions<DB extends EventsDatabase = EventsDatabase> {
   kafka: Kafka;
@@ -93,16 +87,7 @@ export function compileConsumerOptions<DB extends EventsDatabase>(
   for (const [type, handler] of handlers) {
     if (typeof handler !== 'function') throw fail(`handlers["${type}"] must be a function`);
   }
-  const retry = { attempts: 5, initialBackoffMs: 100, maxBackoffMs: 5_000, ...options.retry };
-  if (!Number.isInteger(retry.attempts) || retry.attempts < 1) {
-    throw fail(`retry.attempts must be an integer >= 1, got ${retry.attempts}`);
-  }
-  if (!Number.isFinite(retry.initialBackoffMs) || retry.initialBackoffMs < 0) {
-    throw fail(`retry.initialBackoffMs must be a number >= 0, got ${retry.initialBackoffMs}`);
-  }
-  if (!Number.isFinite(retry.maxBackoffMs) || retry.maxBackoffMs < retry.initialBackoffMs) {
-    throw fail(`retry.maxBackoffMs must be a number >= retry.initialBackoffMs, got ${retry.maxBackoffMs}`);
-  }
+  const retry = compileRetryOptions(options.retry, fail);
   const partitionsConsumedConcurrently = options.partitionsConsumedConcurrently ?? 1;
   if (!Number.isInteger(partitionsConsumedConcurrently) || partitionsConsumedConcurrently < 1) {
     throw fail(

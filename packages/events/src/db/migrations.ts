@@ -98,4 +98,35 @@ export const eventsMigrations: Record<string, Migration> = {
       await db.schema.dropTable('projection_generations').execute();
     },
   },
+  '0003_conveyor_projection_dead_letters': {
+    async up(db: Kysely<unknown>) {
+      // The messages each generation of a projection dead-lettered, by where it read them, written
+      // with the checkpoint that moved past them. A re-driven copy names that position: the
+      // generation applies it once, when it finds its row unclaimed, and claims the row.
+      await db.schema
+        .createTable('projection_dead_letters')
+        .addColumn('projection', 'text', (c) => c.notNull())
+        .addColumn('generation', 'integer', (c) => c.notNull())
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('partition', 'integer', (c) => c.notNull())
+        .addColumn('offset', 'bigint', (c) => c.notNull())
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('message_type', 'text')
+        .addColumn('error_code', 'text', (c) => c.notNull())
+        .addColumn('error', 'text', (c) => c.notNull())
+        .addColumn('dead_lettered_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('redriven_at', 'timestamptz')
+        .addPrimaryKeyConstraint('projection_dead_letters_pkey', [
+          'projection',
+          'generation',
+          'topic',
+          'partition',
+          'offset',
+        ])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('projection_dead_letters').execute();
+    },
+  },
 };

@@ -47,6 +47,22 @@ export interface ProjectionCheckpointsTable {
   updated_at: Generated<Date>;
 }
 
+/** A message a projection generation gave up on and sent to `<topic>.dlq`. */
+export interface ProjectionDeadLettersTable {
+  projection: string;
+  generation: number;
+  topic: string;
+  partition: number;
+  offset: ColumnType<string, string, never>;
+  message_id: string;
+  message_type: string | null;
+  error_code: string;
+  error: string;
+  dead_lettered_at: Generated<Date>;
+  /** When a re-driven copy of it was applied (or found it failing again): at most one copy applies. */
+  redriven_at: ColumnType<Date | null, never, Date>;
+}
+
 /** The tables @conveyor/events owns in every service database. */
 export interface EventsDatabase {
   events: EventsTable;
@@ -54,4 +70,5 @@ export interface EventsDatabase {
   inbox: InboxTable;
   projection_generations: ProjectionGenerationsTable;
   projection_checkpoints: ProjectionCheckpointsTable;
+  projection_dead_letters: ProjectionDeadLettersTable;
 }

@@ -1,6 +1,6 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { HANDLER_FAILED_CODE, isConveyorError } from '../errors.ts';
-import { DeadLetterHeaders, Headers, readHeaders } from '../messages/headers.ts';
+import { DeadLetterHeaders, Headers, REDRIVEN_FROM_HEADER, readHeaders } from '../messages/headers.ts';
 import { deadLetterTopic } from '../topics/topic-admin.ts';
 
 const DLQ_SUFFIX = deadLetterTopic('');
@@ -118,18 +118,42 @@ export function readDeadLetter(dlqTopic: string, partition: number, message: Kaf
   };
 }
 
+/** Where a message was read, as the `redriven-from` header of its re-driven copy says it. */
+export interface MessagePosition {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export const formatPosition = ({ topic, partition, offset }: MessagePosition) =>
+  `${topic}:${partition}:${offset}`;
+
+/** The position in a `redriven-from` header; undefined when it is missing or malformed. */
+export function parsePosition(value: string | undefined): MessagePosition | undefined {
+  const match = value === undefined ? null : /^(.+):(\d+):(\d+)$/.exec(value);
+  if (!match) return undefined;
+  const [, topic = '', partition = '', offset = ''] = match;
+  return { topic, partition: Number(partition), offset };
+}
+
 /**
- * The message to send back: original topic, key, value and headers. It goes to its original
- * partition when that is known, so it lands beside its aggregate's other messages even if the
- * producer that first wrote it partitioned differently from ours.
+ * The message to send back: original topic, key, value and headers, plus `redriven-from` naming
+ * the original's position when that is known. It goes to its original partition when that is
+ * known, so it lands beside its aggregate's other messages even if the producer that first wrote
+ * it partitioned differently from ours.
  */
 export function toRedrivenMessage(dlqTopic: string, partition: number, message: KafkaMessage) {
   const letter = readDeadLetter(dlqTopic, partition, message);
-  const redriven: Message = {
-    key: message.key,
-    value: message.value,
-    headers: withoutDeadLetterHeaders(message.headers),
-  };
-  if (letter.originalPartition !== undefined) redriven.partition = letter.originalPartition;
-  return { topic: letter.originalTopic, message: redriven };
+  const headers = withoutDeadLetterHeaders(message.headers);
+  const { originalTopic: topic, originalPartition, originalOffset } = letter;
+  if (originalPartition !== undefined && originalOffset !== undefined) {
+    headers[REDRIVEN_FROM_HEADER] = formatPosition({
+      topic,
+      partition: originalPartition,
+      offset: originalOffset,
+    });
+  }
+  const redriven: Message = { key: message.key, value: message.value, headers };
+  if (originalPartition !== undefined) redriven.partition = originalPartition;
+  return { topic, message: redriven };
 }

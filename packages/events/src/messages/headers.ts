@@ -21,6 +21,13 @@ export const DeadLetterHeaders = {
   failedAt: 'dlq-failed-at',
 } as const;
 
+/**
+ * Set on a re-driven copy of a dead letter: where the original was read, `<topic>:<partition>:<offset>`.
+ * A reader that applied the original can tell the copy apart; a projection applies it only when it
+ * is the one that dead-lettered that original (projections have no inbox to dedupe on).
+ */
+export const REDRIVEN_FROM_HEADER = 'redriven-from';
+
 /** Kafka headers as plain strings (kafkajs gives Buffers, or arrays for repeated keys). */
 export function readHeaders(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};

@@ -5,10 +5,11 @@ import type { EventsDatabase } from '../db/tables.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import { eventsView } from '../outbox/outbox.ts';
 import type { ProjectionDefinition } from './projection.ts';
+import { type PoisonMessageOptions, poisonMessageOptions } from './projection-options.ts';
 import { ProjectionRunner } from './projection-runner.ts';
 import { ProjectionStore } from './projection-store.ts';
 
-export interface ProjectionHostOptions<DB extends EventsDatabase> {
+export interface ProjectionHostOptions<DB extends EventsDatabase> extends PoisonMessageOptions {
   db: Kysely<DB>;
   kafka: Kafka;
   codec: AvroCodec;
@@ -60,6 +61,7 @@ export class ProjectionHost<DB extends EventsDatabase = EventsDatabase> {
       generation,
       role: 'served',
       logger: this.options.logger ?? silentLogger,
+      ...poisonMessageOptions(this.options),
       ...(this.options.groupPrefix ? { groupPrefix: this.options.groupPrefix } : {}),
     });
     this.runner = runner;

@@ -7,6 +7,7 @@ import { ConveyorError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { eventsView } from '../outbox/outbox.ts';
 import type { ProjectionDefinition } from './projection.ts';
+import { type PoisonMessageOptions, poisonMessageOptions } from './projection-options.ts';
 import { ProjectionRunner, projectionLag } from './projection-runner.ts';
 import { type Checkpoints, checkpointKey, ProjectionStore } from './projection-store.ts';
 
@@ -18,7 +19,8 @@ export interface RebuildProgress {
   elapsedMs: number;
 }
 
-export interface RebuildOptions<DB extends EventsDatabase> {
+/** A rebuild treats poison messages as the live runner does (give it the same options). */
+export interface RebuildOptions<DB extends EventsDatabase> extends PoisonMessageOptions {
   db: Kysely<DB>;
   kafka: Kafka;
   codec: AvroCodec;
@@ -39,6 +41,8 @@ export interface RebuildResult {
   previousGeneration: number;
   generation: number;
   applied: number;
+  /** Messages the new generation dead-lettered (it moved past them, as the live runner does). */
+  deadLettered: number;
   elapsedMs: number;
   /** True when an interrupted rebuild of this generation was resumed from its checkpoints. */
   resumed: boolean;
@@ -105,6 +109,7 @@ async function rebuildLocked<DB extends EventsDatabase>(
     definition,
     generation,
     role: 'building',
+    ...poisonMessageOptions(options),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.groupPrefix ? { groupPrefix: options.groupPrefix } : {}),
   });
@@ -149,6 +154,7 @@ async function rebuildLocked<DB extends EventsDatabase>(
     previousGeneration: current.served,
     generation,
     applied: runner.applied,
+    deadLettered: runner.deadLettered,
     elapsedMs: Date.now() - began,
     resumed,
   };

@@ -1,14 +1,23 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import type { Kysely } from 'kysely';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Kysely, Transaction } from 'kysely';
 import type { AvroCodec } from '../codec/avro-codec.ts';
+import {
+  backoffDelay,
+  compileRetryOptions,
+  type RetryOptions,
+  sleepUnlessAborted,
+} from '../consumer/backoff.ts';
 import type { EventsDatabase } from '../db/tables.ts';
+import { describeError } from '../dead-letters/dead-letter-format.ts';
+import { invalidOptions } from '../errors.ts';
 import { type Logger, silentLogger } from '../logger.ts';
-import type { IncomingMessage } from '../messages/envelope.ts';
-import { Headers, readHeaders } from '../messages/headers.ts';
 import { generationSchema, type ProjectionDefinition } from './projection.ts';
+import { ProjectionDeadLetters, type ProjectionFailure } from './projection-dead-letters.ts';
+import { type BatchEntry, toBatchEntry } from './projection-entries.ts';
+import type { PoisonMessageOptions } from './projection-options.ts';
 import { checkpointKey, ProjectionStore } from './projection-store.ts';
 
-export interface ProjectionRunnerOptions {
+export interface ProjectionRunnerOptions extends PoisonMessageOptions {
   db: Kysely<EventsDatabase>;
   kafka: Kafka;
   codec: AvroCodec;
@@ -20,8 +29,26 @@ export interface ProjectionRunnerOptions {
   logger?: Logger;
   /** Prefix of the consumer group (the topic namespace), so environments sharing a Kafka do not share groups. @default '' */
   groupPrefix?: string;
-  /** Called after each applied batch with the number of messages it held. */
+  /** Called after each batch with the number of messages it applied. */
   onApplied?: (count: number) => void;
+}
+
+type RunResult =
+  | { kind: 'retired' }
+  | { kind: 'applied' }
+  /** Nothing of the run was written: its message at `index` failed. */
+  | { kind: 'failed'; index: number; error: unknown };
+
+type Trx = Transaction<EventsDatabase>;
+
+/** Rolls a run's transaction back, saying which of its messages failed. Never leaves this module. */
+class MessageFailed extends Error {
+  constructor(
+    readonly index: number,
+    readonly failure: unknown,
+  ) {
+    super('a projection message failed');
+  }
 }
 
 /**
@@ -29,11 +56,18 @@ export interface ProjectionRunnerOptions {
  * checkpoint (topic, partition, next offset) stored in one transaction, and the runner seeks to
  * its checkpoints when partitions are assigned: Kafka's group offsets (never committed) decide
  * nothing, so a crash can neither skip nor double-apply a message.
+ *
+ * A message that cannot be decoded, or whose handler keeps failing, does not stall its partition:
+ * what came before it commits, it is retried alone with backoff, then sent to `<topic>.dlq` (the
+ * consumers' format: `npm run dlq` lists and re-drives it) and the checkpoint moves past it in the
+ * transaction that records the dead letter. A re-driven copy applies once, in the generation that
+ * dead-lettered its original; every other reader of the topic applied the original and skips it.
  */
 export class ProjectionRunner {
   private consumer: Consumer | undefined;
   private watch: NodeJS.Timeout | undefined;
   private retiring = false;
+  private readonly abort = new AbortController();
   private resolveRetired!: () => void;
   /** Resolves when the runner stopped: retired (its generation left its role) or told to stop. */
   readonly retired = new Promise<void>((resolve) => {
@@ -41,11 +75,20 @@ export class ProjectionRunner {
   });
   private readonly store: ProjectionStore;
   private readonly logger: Logger;
+  private readonly retry: Required<RetryOptions>;
+  private readonly deadLetters: ProjectionDeadLetters;
+  /** Messages applied so far. */
   applied = 0;
+  /** Messages sent to a dead-letter topic so far. */
+  deadLettered = 0;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     this.store = new ProjectionStore(options.db);
     this.logger = options.logger ?? silentLogger;
+    this.retry = compileRetryOptions(options.retry, (problem) =>
+      invalidOptions('projection runner', problem),
+    );
+    this.deadLetters = new ProjectionDeadLetters(options.kafka, options.definition.name, options.generation);
   }
 
   get generation(): number {
@@ -89,8 +132,11 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     clearInterval(this.watch);
+    // Cuts a backoff short, so the batch in flight returns and the disconnect does not wait it out.
+    this.abort.abort();
     await this.consumer?.disconnect().catch(() => undefined);
     this.consumer = undefined;
+    await this.deadLetters.close();
     this.resolveRetired();
   }
 
@@ -112,88 +158,194 @@ export class ProjectionRunner {
     resolveOffset,
   }: EachBatchPayload): Promise<void> {
     if (this.retiring || !isRunning() || isStale() || batch.messages.length === 0) return;
-    const { definition, generation, role, codec } = this.options;
+    const { topic, partition } = batch;
     // Decode before the transaction: registry lookups must not hold database locks.
-    const decoded: { offset: bigint; message: IncomingMessage | null }[] = [];
+    const entries: BatchEntry[] = [];
     for (const message of batch.messages) {
-      decoded.push({
-        offset: BigInt(message.offset),
-        message: await this.decode(batch.topic, batch.partition, message),
-      });
+      entries.push(
+        await toBatchEntry(this.options.codec, this.options.definition, topic, partition, message),
+      );
     }
-    const last = decoded[decoded.length - 1] as { offset: bigint };
-    let count = 0;
-    const stillOurs = await this.options.db.transaction().execute(async (trx) => {
-      // FOR SHARE: a switch (FOR UPDATE) waits for this batch, and this batch sees a switch.
-      const row = await trx
-        .selectFrom('projection_generations')
-        .select(['served_generation', 'building_generation'])
-        .where('projection', '=', definition.name)
-        .forShare()
-        .executeTakeFirst();
-      const current = role === 'served' ? row?.served_generation : row?.building_generation;
-      if (current !== generation) return false;
-      const checkpoint = await trx
-        .selectFrom('projection_checkpoints')
-        .select('next_offset')
-        .where('projection', '=', definition.name)
-        .where('generation', '=', generation)
-        .where('topic', '=', batch.topic)
-        .where('partition', '=', batch.partition)
-        .forUpdate()
-        .executeTakeFirst();
-      const from = checkpoint ? BigInt(checkpoint.next_offset) : 0n;
-      const scoped = trx.withSchema(generationSchema(definition.name, generation));
-      for (const { offset, message } of decoded) {
-        if (offset < from || !message) continue;
-        const handler = definition.handlers[message.type];
-        if (!handler) continue;
-        await handler(message, { db: scoped as never, generation });
-        count++;
-      }
-      if (last.offset + 1n > from) {
-        await this.store.setCheckpoints(
-          trx,
-          definition.name,
-          generation,
-          new Map([[checkpointKey(batch.topic, batch.partition), last.offset + 1n]]),
+    const appliedBefore = this.applied;
+    try {
+      for (let next = 0; next < entries.length; ) {
+        const run = await this.applyUntilFailure(topic, partition, entries.slice(next));
+        if (run.kind === 'retired') return this.retire();
+        if (run.kind === 'applied') break;
+        const entry = entries[next + run.index] as BatchEntry;
+        const outcome = await this.retryOrDeadLetter(
+          { topic, partition, entry, attempts: 1, error: run.error },
+          heartbeat,
         );
+        if (outcome === 'retired') return this.retire();
+        // Stopping during a backoff: what was committed is in the checkpoint, the rest comes again.
+        if (outcome === 'abandoned') return;
+        next += run.index + 1;
       }
-      return true;
-    });
-    if (!stillOurs) {
-      this.retire();
-      return;
+    } finally {
+      this.options.onApplied?.(this.applied - appliedBefore);
     }
     // Moves kafkajs' fetch position (nothing is committed: autoCommit is off, the checkpoint rules).
-    resolveOffset(last.offset.toString());
-    this.applied += count;
-    this.options.onApplied?.(count);
+    resolveOffset((entries.at(-1) as BatchEntry).raw.offset);
     await heartbeat();
   }
 
-  private async decode(
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-  ): Promise<IncomingMessage | null> {
-    const headers = readHeaders(message.headers);
-    const type = headers[Headers.messageType];
-    if (!type || !this.options.definition.handlers[type]) return null;
-    const data = await this.options.codec.decode(topic, type, message.value);
-    return {
+  /**
+   * Applies the run in one transaction. When one of its messages fails, that transaction rolls
+   * back and the messages before it are applied again without it (they succeed again, or one of
+   * them fails and the run is cut there), so on `failed` everything before the failed message is
+   * committed and the checkpoint points at it.
+   */
+  private async applyUntilFailure(topic: string, partition: number, run: BatchEntry[]): Promise<RunResult> {
+    let failed: Extract<RunResult, { kind: 'failed' }> | undefined;
+    for (let end = run.length; ; ) {
+      const result = await this.applyRun(topic, partition, run.slice(0, end));
+      if (result.kind === 'failed') {
+        failed = result;
+        end = result.index;
+        continue;
+      }
+      return result.kind === 'retired' || !failed ? result : failed;
+    }
+  }
+
+  /**
+   * A message failed its first run: retries it alone with backoff, then dead-letters it. The
+   * partition waits meanwhile, which keeps the order of the messages after it.
+   */
+  private async retryOrDeadLetter(
+    failure: ProjectionFailure,
+    heartbeat: () => Promise<void>,
+  ): Promise<'applied' | 'dead-lettered' | 'retired' | 'abandoned'> {
+    const { topic, partition, entry } = failure;
+    const attempts = entry.kind === 'undecodable' ? 1 : this.retry.attempts;
+    let { error } = failure;
+    for (let attempt = 1; ; attempt++) {
+      this.logger.warn(
+        { ...this.where(failure), attempt, attempts, err: error },
+        'projection message failed',
+      );
+      if (attempt >= attempts) break;
+      if (!(await sleepUnlessAborted(backoffDelay(attempt, this.retry), this.abort.signal)))
+        return 'abandoned';
+      // A long backoff must not cost the partition: the group would hand it to another member.
+      await heartbeat();
+      const result = await this.applyRun(topic, partition, [entry]);
+      if (result.kind !== 'failed') return result.kind;
+      error = result.error;
+    }
+    return this.deadLetter({ ...failure, attempts, error });
+  }
+
+  /**
+   * Sends the dead letter, then records it and moves the checkpoint past it in one transaction.
+   * A re-driven copy that fails again is done with its original's dead letter and leaves its own.
+   */
+  private async deadLetter(failure: ProjectionFailure): Promise<'dead-lettered' | 'retired'> {
+    const { topic, partition, entry, attempts, error } = failure;
+    await this.deadLetters.send(failure);
+    this.deadLettered++;
+    this.logger.error({ ...this.where(failure), attempts, err: error }, 'projection message dead-lettered');
+    this.options.onDeadLetter?.({
+      consumer: this.options.definition.name,
       topic,
       partition,
-      offset: message.offset,
-      key: message.key?.toString() ?? '',
-      type,
-      data,
-      messageId: headers[Headers.messageId] ?? `${topic}:${partition}:${message.offset}`,
-      correlationId: headers[Headers.correlationId] ?? '',
-      causationId: headers[Headers.causationId],
-      traceparent: headers[Headers.traceparent],
-      headers,
-      timestamp: message.timestamp,
+      offset: entry.raw.offset,
+      messageType: entry.type,
+      attempts,
+      errorCode: describeError(error).code,
+    });
+    const ours = await this.options.db.transaction().execute(async (trx) => {
+      const from = await this.checkpointIfOurs(trx, topic, partition);
+      if (from === null) return false;
+      if (entry.offset < from) return true;
+      if (entry.redrivenFrom) await this.deadLetters.claim(trx, entry.redrivenFrom);
+      await this.deadLetters.record(trx, failure);
+      await this.moveCheckpoint(trx, topic, partition, from, entry.offset + 1n);
+      return true;
+    });
+    return ours ? 'dead-lettered' : 'retired';
+  }
+
+  /** One transaction: the run's messages from the checkpoint on, then the checkpoint past the run. */
+  private async applyRun(topic: string, partition: number, run: BatchEntry[]): Promise<RunResult> {
+    const last = run.at(-1);
+    if (!last) return { kind: 'applied' };
+    const { definition, generation } = this.options;
+    try {
+      const applied = await this.options.db.transaction().execute(async (trx) => {
+        const from = await this.checkpointIfOurs(trx, topic, partition);
+        if (from === null) return null;
+        const scoped = trx.withSchema(generationSchema(definition.name, generation));
+        let count = 0;
+        for (const [index, entry] of run.entries()) {
+          if (entry.offset < from || entry.kind === 'skip') continue;
+          // A re-driven copy of a dead letter that is not this generation's: it applied the original.
+          if (entry.redrivenFrom && !(await this.deadLetters.claim(trx, entry.redrivenFrom))) continue;
+          if (entry.kind === 'undecodable') throw new MessageFailed(index, entry.error);
+          try {
+            await entry.handler(entry.message, { db: scoped as never, generation });
+          } catch (error) {
+            throw new MessageFailed(index, error);
+          }
+          count++;
+        }
+        await this.moveCheckpoint(trx, topic, partition, from, last.offset + 1n);
+        return count;
+      });
+      if (applied === null) return { kind: 'retired' };
+      this.applied += applied;
+      return { kind: 'applied' };
+    } catch (error) {
+      if (error instanceof MessageFailed) return { kind: 'failed', index: error.index, error: error.failure };
+      throw error;
+    }
+  }
+
+  /** The partition's checkpoint, locked for this transaction; null when the generation left the runner's role. */
+  private async checkpointIfOurs(trx: Trx, topic: string, partition: number): Promise<bigint | null> {
+    const { definition, generation, role } = this.options;
+    // FOR SHARE: a switch (FOR UPDATE) waits for this transaction, and this transaction sees a switch.
+    const row = await trx
+      .selectFrom('projection_generations')
+      .select(['served_generation', 'building_generation'])
+      .where('projection', '=', definition.name)
+      .forShare()
+      .executeTakeFirst();
+    const current = role === 'served' ? row?.served_generation : row?.building_generation;
+    if (current !== generation) return null;
+    const checkpoint = await trx
+      .selectFrom('projection_checkpoints')
+      .select('next_offset')
+      .where('projection', '=', definition.name)
+      .where('generation', '=', generation)
+      .where('topic', '=', topic)
+      .where('partition', '=', partition)
+      .forUpdate()
+      .executeTakeFirst();
+    return checkpoint ? BigInt(checkpoint.next_offset) : 0n;
+  }
+
+  private async moveCheckpoint(trx: Trx, topic: string, partition: number, from: bigint, next: bigint) {
+    if (next <= from) return;
+    const { definition, generation } = this.options;
+    await this.store.setCheckpoints(
+      trx,
+      definition.name,
+      generation,
+      new Map([[checkpointKey(topic, partition), next]]),
+    );
+  }
+
+  private where({ topic, partition, entry }: ProjectionFailure) {
+    return {
+      projection: this.options.definition.name,
+      generation: this.options.generation,
+      topic,
+      partition,
+      offset: entry.raw.offset,
+      messageId: entry.messageId,
+      type: entry.type,
     };
   }
 

@@ -72,11 +72,13 @@ export class ProjectionStore {
     await sql`DROP SCHEMA IF EXISTS ${sql.id(generationSchema(definition.name, generation))} CASCADE`.execute(
       this.db,
     );
-    await this.db
-      .deleteFrom('projection_checkpoints')
-      .where('projection', '=', definition.name)
-      .where('generation', '=', generation)
-      .execute();
+    for (const table of ['projection_checkpoints', 'projection_dead_letters'] as const) {
+      await this.db
+        .deleteFrom(table)
+        .where('projection', '=', definition.name)
+        .where('generation', '=', generation)
+        .execute();
+    }
   }
 
   async checkpoints(
