@@ -37,7 +37,6 @@ export function createOrderSagaHost(
     newId: deps.newId,
     ...(options.metrics ? { metrics: options.metrics } : {}),
     logger: options.logger ?? deps.logger,
-    consumerConfig: { sessionTimeout: 10_000, heartbeatInterval: 1_000 },
     onFinished: async (state: SagaState, trx: Transaction<SagaDatabase>) => {
       if (state.type !== CREATE_ORDER_SAGA || state.status !== 'compensated') return;
       const data = state.data as CreateOrderSagaData;
