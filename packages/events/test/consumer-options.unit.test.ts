@@ -33,8 +33,9 @@ describe('consumer runner options', () => {
     expect(compiled.partitionsConsumedConcurrently).toBe(1);
     expect(compiled.consumerConfig).toEqual({
       maxWaitTimeInMs: 1_000,
-      sessionTimeout: 10_000,
+      sessionTimeout: 6_000,
       heartbeatInterval: 1_000,
+      rebalanceTimeout: 15_000,
     });
     expect([...compiled.handlers.keys()]).toEqual(['order.placed']);
   });
@@ -44,14 +45,15 @@ describe('consumer runner options', () => {
       ...base,
       groupId: 'g',
       retry: { attempts: 2 },
-      consumerConfig: { sessionTimeout: 6_000 },
+      consumerConfig: { sessionTimeout: 30_000 },
     });
     expect(compiled.groupId).toBe('g');
     expect(compiled.retry).toEqual({ attempts: 2, initialBackoffMs: 100, maxBackoffMs: 5_000 });
     expect(compiled.consumerConfig).toEqual({
       maxWaitTimeInMs: 1_000,
-      sessionTimeout: 6_000,
+      sessionTimeout: 30_000,
       heartbeatInterval: 1_000,
+      rebalanceTimeout: 15_000,
     });
   });
 

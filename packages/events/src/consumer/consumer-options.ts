@@ -21,6 +21,27 @@ export type MessageHandlers<DB extends EventsDatabase = EventsDatabase> = Record
 
 export type { RetryOptions };
 
+/**
+ * How a consumer group notices a member that is gone, shared by consumers and projections.
+ * A member that stops cleanly leaves the group (kafkajs `disconnect()`), and its partitions move at
+ * once; these settings are for one that dies (SIGKILL) or freezes (SIGSTOP).
+ * - sessionTimeout 6 s, the broker's lowest (`group.min.session.timeout.ms`): a dead replica's
+ *   partitions wait that long (plus a rebalance) for a survivor; kafkajs' 30 s would leave a saga
+ *   step unanswered for half a minute.
+ * - heartbeatInterval 1 s: a member can miss five heartbeats (a busy event loop, a slow broker
+ *   answer) before the session expires, and survivors hear of a rebalance within a second. kafkajs
+ *   heartbeats only between messages and fetches, never during a handler, so a handler or a retry
+ *   backoff must stay well under the session (the retry backoff is capped at 5 s by default).
+ * - rebalanceTimeout 15 s: how long a rebalance waits for a live member to rejoin. Ours rejoin
+ *   after the message in flight (they heartbeat after each one), so in practice a second or two;
+ *   the bound keeps one stuck member from holding every partition of the group for kafkajs' 60 s.
+ */
+export const GROUP_MEMBERSHIP = {
+  sessionTimeout: 6_000,
+  heartbeatInterval: 1_000,
+  rebalanceTimeout: 15_000,
+} as const satisfies Pick<ConsumerConfig, 'sessionTimeout' | 'heartbeatInterval' | 'rebalanceTimeout'>;
+
 export interface ConsumerRunnerOptions<DB extends EventsDatabase = EventsDatabase> {
   kafka: Kafka;
   /** The service's database: its `inbox` table dedupes, its transaction carries the effect. */
@@ -40,7 +61,7 @@ export interface ConsumerRunnerOptions<DB extends EventsDatabase = EventsDatabas
   /**
    * Further kafkajs consumer settings (sessionTimeout, heartbeatInterval, fetch sizes).
    * `maxWaitTimeInMs` bounds how long `stop()` waits for an idle fetch to return.
-   * @default { maxWaitTimeInMs: 1000, sessionTimeout: 10000, heartbeatInterval: 1000 }
+   * @default { maxWaitTimeInMs: 1000, ...GROUP_MEMBERSHIP } (sessionTimeout 6000, heartbeatInterval 1000, rebalanceTimeout 15000)
    */
   consumerConfig?: Omit<ConsumerConfig, 'groupId'>;
   /** @default silentLogger */
@@ -105,14 +126,7 @@ export function compileConsumerOptions<DB extends EventsDatabase>(
     retry,
     fromBeginning: options.fromBeginning ?? true,
     partitionsConsumedConcurrently,
-    // kafkajs waits out a dead member's whole session (30 s by default) before its partitions move:
-    // 10 s (the broker's minimum is 6 s) lets a restarted service resume sooner.
-    consumerConfig: {
-      maxWaitTimeInMs: 1_000,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      ...options.consumerConfig,
-    },
+    consumerConfig: { maxWaitTimeInMs: 1_000, ...GROUP_MEMBERSHIP, ...options.consumerConfig },
     logger: options.logger ?? silentLogger,
   };
 }

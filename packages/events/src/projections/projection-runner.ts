@@ -7,6 +7,7 @@ import {
   type RetryOptions,
   sleepUnlessAborted,
 } from '../consumer/backoff.ts';
+import { GROUP_MEMBERSHIP } from '../consumer/consumer-options.ts';
 import type { EventsDatabase } from '../db/tables.ts';
 import { describeError } from '../dead-letters/dead-letter-format.ts';
 import { invalidOptions } from '../errors.ts';
@@ -100,8 +101,7 @@ export class ProjectionRunner {
     const consumer = kafka.consumer({
       groupId: `${this.options.groupPrefix ? `${this.options.groupPrefix}.` : ''}conveyor-projection.${definition.name}.g${generation}.${this.options.role}`,
       maxWaitTimeInMs: 500,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
+      ...GROUP_MEMBERSHIP,
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
