@@ -299,6 +299,12 @@ export function hostileCases(w: SecurityWorld): HostileCase[] {
       add('bad json', `${route}: ${JSON.stringify(body)}`, { method, target, headers, body }, [400]);
     add(
       'bad json',
+      `${route}: nested 20,000 deep`,
+      { method, target, headers, body: `{"email":${'['.repeat(20_000)}${']'.repeat(20_000)}}` },
+      [400],
+    );
+    add(
+      'bad json',
       `${route}: empty body`,
       { method, target, headers: { ...headers, 'content-type': 'application/json' }, body: '' },
       [400],
