@@ -1,5 +1,6 @@
 import { envReader, invalidEnvironment, loadJwtSettings } from '@conveyor/http';
 import {
+  DEFAULT_MAX_IN_FLIGHT,
   DEFAULT_RATE_LIMIT,
   DEFAULT_UPSTREAMS,
   type GatewayConfig,
@@ -36,6 +37,15 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, readFile?: ReadFile): 
       return [group, rule];
     }),
   );
+  const defaultMaxInFlight = int('UPSTREAM_MAX_IN_FLIGHT', DEFAULT_MAX_IN_FLIGHT, 1);
+  const upstreamMaxInFlight = Object.fromEntries(
+    SERVICE_NAMES.map((service) => [
+      service,
+      int(`UPSTREAM_${service.toUpperCase()}_MAX_IN_FLIGHT`, defaultMaxInFlight, 1),
+    ]),
+  );
+  const upstreamTimeoutMs = int('UPSTREAM_TIMEOUT_MS', 5_000, 1);
+  const attemptTimeoutMs = optionalInt(env, 'UPSTREAM_ATTEMPT_TIMEOUT_MS', 1);
   const redisUrl = env.REDIS_URL === undefined || env.REDIS_URL === '' ? undefined : read.url('REDIS_URL');
   if (redisUrl !== undefined && !/^rediss?:$/.test(new URL(redisUrl).protocol))
     throw invalidEnvironment('REDIS_URL', 'a redis:// or rediss:// URL', env.REDIS_URL);
@@ -45,7 +55,9 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv, readFile?: ReadFile): 
     port: read.port('GATEWAY_PORT', 3000),
     jwt: loadJwtSettings(env, { host }, readFile),
     upstreams,
-    upstreamTimeoutMs: int('UPSTREAM_TIMEOUT_MS', 5_000, 1),
+    upstreamTimeoutMs,
+    ...(attemptTimeoutMs === undefined ? {} : { upstreamAttemptTimeoutMs: attemptTimeoutMs }),
+    upstreamMaxInFlight,
     healthTimeoutMs: int('UPSTREAM_HEALTH_TIMEOUT_MS', 2_000, 1),
     ejectAfterFailures: int('EJECT_AFTER_FAILURES', 3, 1),
     ejectCooldownMs: int('EJECT_COOLDOWN_MS', 10_000, 0),
@@ -82,12 +94,15 @@ function upstreamList(env: NodeJS.ProcessEnv, service: ServiceName): string[] {
 }
 
 function integerReader(env: NodeJS.ProcessEnv) {
-  return (name: string, fallback: number, min: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isSafeInteger(value) || value < min)
-      throw invalidEnvironment(name, `an integer >= ${min}`, raw);
-    return value;
-  };
+  return (name: string, fallback: number, min: number): number => optionalInt(env, name, min) ?? fallback;
+}
+
+/** The variable as an integer >= min, or undefined when it is unset or empty. */
+function optionalInt(env: NodeJS.ProcessEnv, name: string, min: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min)
+    throw invalidEnvironment(name, `an integer >= ${min}`, raw);
+  return value;
 }

@@ -18,6 +18,8 @@ export const GatewayErrorCodes = {
   GATEWAY_BAD_GATEWAY: 502,
   /** No instance of the service could take the request (all down, ejected, or circuit open). */
   GATEWAY_UPSTREAM_UNAVAILABLE: 503,
+  /** The service's bulkhead is full: as many requests are in flight to it as the gateway allows. */
+  GATEWAY_UPSTREAM_BUSY: 503,
   /** The upstream did not answer within the request timeout. */
   GATEWAY_UPSTREAM_TIMEOUT: 504,
 } as const;
@@ -97,6 +99,15 @@ export const upstreamUnavailable = (service: string, reason: UnavailableReason, 
     `service ${service} is unavailable (${reason.replaceAll('-', ' ')})`,
     { service, reason },
     retryAfterMs === undefined ? {} : { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
+  );
+
+/** Refused at once, before any instance is asked: come back in a second. */
+export const upstreamBusy = (service: string, maxInFlight: number) =>
+  new GatewayError(
+    'GATEWAY_UPSTREAM_BUSY',
+    `service ${service} has ${maxInFlight} requests in flight, as many as the gateway allows; retry in 1 s`,
+    { service, maxInFlight },
+    { 'retry-after': '1' },
   );
 
 export const upstreamTimeout = (service: string, timeoutMs: number) =>

@@ -29,6 +29,18 @@ export interface GatewayOptions {
   upstreams?: Partial<Record<ServiceName, string[]>>;
   /** Whole-request budget for the upstream, retries included; past it the answer is 504. @default 5000 */
   upstreamTimeoutMs?: number;
+  /**
+   * How long the first attempt of a request that may be repeated (GET, HEAD, or with an
+   * Idempotency-Key) waits for an answer before it goes to another instance, within
+   * `upstreamTimeoutMs`: a frozen instance then delays such a request instead of failing it.
+   * @default half of upstreamTimeoutMs
+   */
+  upstreamAttemptTimeoutMs?: number;
+  /**
+   * Bulkheads: requests in flight to each service (all its instances) before the next ones are
+   * answered 503 GATEWAY_UPSTREAM_BUSY at once. @default 100 for each service
+   */
+  upstreamMaxInFlight?: Partial<Record<ServiceName, number>>;
   /** Per instance, for /health. @default 2000 */
   healthTimeoutMs?: number;
   /** Consecutive failures that take an instance out of the rotation. @default 3 */
@@ -55,6 +67,8 @@ export interface GatewayConfig {
   jwt: JwtSettings;
   upstreams: Record<ServiceName, string[]>;
   upstreamTimeoutMs: number;
+  upstreamAttemptTimeoutMs: number;
+  upstreamMaxInFlight: Record<ServiceName, number>;
   healthTimeoutMs: number;
   ejectAfterFailures: number;
   ejectCooldownMs: number;
@@ -74,12 +88,18 @@ export const DEFAULT_UPSTREAMS: Record<ServiceName, string[]> = {
 
 export const DEFAULT_RATE_LIMIT: RateLimitRule = { max: 100, windowMs: 60_000 };
 
+/** Requests in flight to one service; ample for a shop's traffic at tens of ms per request. */
+export const DEFAULT_MAX_IN_FLIGHT = 100;
+
 /** Compiles options into a full configuration, once. */
 export function gatewayConfig(options: GatewayOptions = {}): GatewayConfig {
   const rule = (group: RateLimitGroup): RateLimitRule => ({
     ...DEFAULT_RATE_LIMIT,
     ...options.rateLimits?.[group],
   });
+  const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 5_000;
+  const maxInFlight = (service: ServiceName) =>
+    options.upstreamMaxInFlight?.[service] ?? DEFAULT_MAX_IN_FLIGHT;
   return {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 3000,
@@ -88,7 +108,13 @@ export function gatewayConfig(options: GatewayOptions = {}): GatewayConfig {
       maxLifetimeSeconds: DEFAULT_MAX_LIFETIME_SECONDS,
     },
     upstreams: { ...DEFAULT_UPSTREAMS, ...options.upstreams },
-    upstreamTimeoutMs: options.upstreamTimeoutMs ?? 5_000,
+    upstreamTimeoutMs,
+    upstreamAttemptTimeoutMs: options.upstreamAttemptTimeoutMs ?? Math.ceil(upstreamTimeoutMs / 2),
+    upstreamMaxInFlight: {
+      users: maxInFlight('users'),
+      orders: maxInFlight('orders'),
+      inventory: maxInFlight('inventory'),
+    },
     healthTimeoutMs: options.healthTimeoutMs ?? 2_000,
     ejectAfterFailures: options.ejectAfterFailures ?? 3,
     ejectCooldownMs: options.ejectCooldownMs ?? 10_000,

@@ -127,6 +127,18 @@ async function proxyRoute(scope: FastifyInstance, route: GatewayRoute, context: 
         request ? downstreamHeaders(headers, request.correlationId) : headers,
     },
     handler: (request, reply, dest, options) =>
-      forward({ pool, timeoutMs: config.upstreamTimeoutMs, clock, metrics }, request, reply, dest, options),
+      forward(
+        {
+          pool,
+          timeoutMs: config.upstreamTimeoutMs,
+          attemptTimeoutMs: config.upstreamAttemptTimeoutMs,
+          clock,
+          metrics,
+        },
+        request,
+        reply,
+        dest,
+        options,
+      ),
   });
 }

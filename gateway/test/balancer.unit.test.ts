@@ -25,6 +25,17 @@ describe('round-robin balancer with passive health', () => {
     expect(b.pick(new Set([A, B, C]))).toBeUndefined();
   });
 
+  it('says whether another instance could be picked, without moving the rotation on', () => {
+    const { balancer: b, time } = balancer([A, B]);
+    expect(b.canPick(new Set([A]))).toBe(true);
+    b.recordFailure(B);
+    b.recordFailure(B);
+    expect(b.canPick(new Set([A]))).toBe(false);
+    time.now += 1_000;
+    expect(b.canPick(new Set([A]))).toBe(true);
+    expect(picks(b, 2)).toEqual([A, B]);
+  });
+
   it('ejects an instance after the configured consecutive failures, not before', () => {
     const { balancer: b } = balancer();
     expect(b.recordFailure(B)).toBe(false);

@@ -44,6 +44,8 @@ describe('gateway configuration from the environment', () => {
         inventory: ['http://127.0.0.1:3003'],
       },
       upstreamTimeoutMs: 5_000,
+      upstreamAttemptTimeoutMs: 2_500,
+      upstreamMaxInFlight: { users: 100, orders: 100, inventory: 100 },
       ejectAfterFailures: 3,
       breakerFailureThreshold: 5,
       redisUrl: undefined,
@@ -65,6 +67,9 @@ describe('gateway configuration from the environment', () => {
       JWT_MAX_LIFETIME: '3600',
       UPSTREAM_ORDERS: 'http://10.0.0.1:3002, http://10.0.0.2:3002/',
       UPSTREAM_TIMEOUT_MS: '1500',
+      UPSTREAM_ATTEMPT_TIMEOUT_MS: '400',
+      UPSTREAM_MAX_IN_FLIGHT: '20',
+      UPSTREAM_INVENTORY_MAX_IN_FLIGHT: '5',
       UPSTREAM_HEALTH_TIMEOUT_MS: '300',
       EJECT_AFTER_FAILURES: '2',
       EJECT_COOLDOWN_MS: '500',
@@ -89,6 +94,8 @@ describe('gateway configuration from the environment', () => {
       },
       upstreams: { orders: ['http://10.0.0.1:3002', 'http://10.0.0.2:3002'] },
       upstreamTimeoutMs: 1_500,
+      upstreamAttemptTimeoutMs: 400,
+      upstreamMaxInFlight: { users: 20, orders: 20, inventory: 5 },
       healthTimeoutMs: 300,
       ejectAfterFailures: 2,
       ejectCooldownMs: 500,
@@ -105,6 +112,19 @@ describe('gateway configuration from the environment', () => {
       admin: { max: 2, windowMs: 1_000 },
     });
     expect(usesDevelopmentSecret(config.jwt.key)).toBe(false);
+  });
+
+  it('splits the request budget in two for a first attempt unless told otherwise', () => {
+    expect(load({ UPSTREAM_TIMEOUT_MS: '1501' }).upstreamAttemptTimeoutMs).toBe(751);
+  });
+
+  it.each([
+    ['UPSTREAM_MAX_IN_FLIGHT', '0'],
+    ['UPSTREAM_ORDERS_MAX_IN_FLIGHT', 'many'],
+    ['UPSTREAM_USERS_MAX_IN_FLIGHT', '1.5'],
+    ['UPSTREAM_ATTEMPT_TIMEOUT_MS', '-5'],
+  ])('refuses %s=%s naming the variable', (name, value) => {
+    expect(refusal({ [name]: value }).message).toContain(name);
   });
 
   it('verifies RS256 and ES256 with the public key from JWT_PUBLIC_KEY_FILE', () => {

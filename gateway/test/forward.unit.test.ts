@@ -46,7 +46,13 @@ async function failingWith(error: object) {
     return this;
   });
   instance.get('/orders', (request, reply) =>
-    forward({ pool, timeoutMs: 5_000, clock: () => now, metrics }, request, reply, '/orders', {}),
+    forward(
+      { pool, timeoutMs: 5_000, attemptTimeoutMs: 2_500, clock: () => now, metrics },
+      request,
+      reply,
+      '/orders',
+      {},
+    ),
   );
   await instance.ready();
   return {

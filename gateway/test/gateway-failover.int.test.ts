@@ -128,6 +128,52 @@ describe('retries', () => {
     }
   });
 
+  it('sends a POST carrying an Idempotency-Key that could not connect to the other instance, once', async () => {
+    const gateway = await gatewayFor([deadUrl, steady.url], {
+      ejectAfterFailures: 1_000,
+      breakerFailureThreshold: 1_000,
+    });
+    for (let i = 0; i < 4; i++) {
+      const answer = await call<Echo>(gateway.url, `/api/orders?keyed=${i}`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': `key-${i}` },
+        body: '{}',
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.body.headers['idempotency-key']).toBe(`key-${i}`);
+      expect(await requestsSeen(steady, `/orders?keyed=${i}`)).toBe(1);
+    }
+  });
+
+  it('moves requests that may be repeated off a frozen instance after the attempt timeout', async () => {
+    const frozen = await startUpstream('orders-frozen');
+    try {
+      const gateway = await gatewayFor([frozen.url, steady.url], {
+        upstreamTimeoutMs: 3_000,
+        upstreamAttemptTimeoutMs: 400,
+      });
+      frozen.signal('SIGSTOP');
+      const answers = [];
+      for (let i = 0; i < 6; i++) {
+        answers.push(await call<Echo>(gateway.url, '/api/orders/o-3', { headers: auth }));
+        answers.push(
+          await call<Echo>(gateway.url, `/api/orders?frozen=${i}`, {
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': `frozen-${i}` },
+            body: '{}',
+          }),
+        );
+      }
+      for (const answer of answers) {
+        expect(answer.status).toBe(200);
+        expect(answer.body.name).toBe('orders-steady');
+        expect(answer.ms).toBeLessThan(1_500);
+      }
+    } finally {
+      await frozen.kill();
+    }
+  });
+
   it('answers 504 when the upstream is slower than the timeout, without trying again', async () => {
     const gateway = await gatewayFor([steady.url], { upstreamTimeoutMs: 400 });
     const answer = await call(gateway.url, '/api/orders/slow?__delayMs=3000', { headers: auth });

@@ -71,6 +71,12 @@ export class RoundRobinBalancer {
     return undefined;
   }
 
+  /** Whether `pick(exclude)` would find an instance (without moving the rotation on). */
+  canPick(exclude: ReadonlySet<string> = NONE): boolean {
+    const now = this.#clock();
+    return this.#instances.some((i) => i.ejectedUntil <= now && !exclude.has(i.url));
+  }
+
   recordSuccess(url: string): void {
     const instance = this.#find(url);
     if (!instance) return;

@@ -1,12 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  badGateway,
-  type GatewayError,
-  unforwardable,
-  upstreamTimeout,
-  upstreamUnavailable,
-} from '../errors.ts';
+import { badGateway, unforwardable, upstreamBusy, upstreamTimeout, upstreamUnavailable } from '../errors.ts';
 import type { Clock } from './balancer.ts';
+import { type AttemptEnd, MAX_ATTEMPTS, mayRepeat, retriesAfter } from './retry-policy.ts';
 import type { ServicePool } from './service-pool.ts';
 import type { UpstreamMetrics } from './upstream-metrics.ts';
 
@@ -17,6 +12,8 @@ export interface ForwardContext {
   pool: ServicePool;
   /** Budget of the whole request at the upstream, retries included. */
   timeoutMs: number;
+  /** Budget of a first attempt that another instance may follow (GatewayOptions.upstreamAttemptTimeoutMs). */
+  attemptTimeoutMs: number;
   clock: Clock;
   metrics: UpstreamMetrics;
 }
@@ -26,12 +23,14 @@ export interface ForwardContext {
  * `unsendable` that the upstream client refused to encode it (the caller's fault, not the
  * service's: it never counts against the instance or the circuit).
  */
-export type AttemptFailure = 'connect' | 'timeout' | 'reset' | 'unsendable';
+export type AttemptFailure = Exclude<AttemptEnd, 'refused'>;
 
-// Only these are retried on another instance: a POST that failed mid-way may have been applied.
-const IDEMPOTENT = new Set(['GET', 'HEAD']);
+// Methods whose body is not forwarded (fastify ignores it; reply-from refuses to send one).
+const NO_BODY = new Set(['GET', 'HEAD']);
 // Answers that say the instance cannot serve (draining, overloaded, its own upstream down).
 const UNHEALTHY_STATUSES = new Set([502, 503, 504]);
+// The instance did not serve the request (a draining fastify answers 503 before any handler).
+const REFUSED_STATUS = 503;
 const CONNECT_ERRORS = new Set([
   'ECONNREFUSED',
   'EHOSTUNREACH',
@@ -59,11 +58,15 @@ const TIMEOUT_ERRORS = new Set([
 ]);
 
 /**
- * Sends the request to the service: an instance from the balancer, if its circuit lets it pass,
- * within what is left of the timeout. Each outcome feeds the instance's passive health and the
- * circuit. A GET or HEAD whose attempt failed before an answer goes to the next instance; a
- * timeout is not retried (the budget is spent). When no instance can take it: 503 naming the
- * service. A request the upstream client cannot send is the caller's 400, and changes no health.
+ * Sends the request to the service, if its bulkhead has room (else 503 GATEWAY_UPSTREAM_BUSY at
+ * once): an instance from the balancer, if its circuit lets it pass, within what is left of the
+ * timeout. Each outcome feeds the instance's passive health and the circuit.
+ *
+ * A request that may be repeated (GET, HEAD, or carrying an Idempotency-Key: retry-policy.ts) goes
+ * once more, to another instance, when its attempt could not connect, broke, was answered 503, or
+ * got no answer within `attemptTimeoutMs`; the second attempt has what is left of the budget. Any
+ * other request is sent once. When no instance can take it: 503 naming the service. A request the
+ * upstream client cannot send is the caller's 400, and changes no health.
  */
 export function forward(
   context: ForwardContext,
@@ -72,12 +75,20 @@ export function forward(
   dest: string,
   options: ReplyFromOptions,
 ): FastifyReply {
-  const { pool, timeoutMs, clock, metrics } = context;
-  const { service, balancer, breaker } = pool;
+  const { pool, timeoutMs, attemptTimeoutMs, clock, metrics } = context;
+  const { service, balancer, breaker, bulkhead } = pool;
+  if (!bulkhead.tryAcquire()) {
+    metrics.bulkheadRejected(service);
+    return reply.send(upstreamBusy(service, bulkhead.limit));
+  }
+  // The place is held until the answer is sent, or the caller has gone.
+  reply.raw.once('close', () => bulkhead.release());
   const deadline = clock() + timeoutMs;
   const tried = new Set<string>();
-  const retryable = IDEMPOTENT.has(request.method);
+  const repeatable = mayRepeat(request.method, request.headers);
   const body = bodyOption(request);
+  // What the reply carried before any attempt: a second attempt starts from it again.
+  const ownHeaders = Object.keys(reply.getHeaders());
 
   const record = (instance: string, healthy: boolean) => {
     if (healthy) {
@@ -90,10 +101,25 @@ export function forward(
     }
   };
 
-  const attempt = (previous?: GatewayError): void => {
+  /** Whether an attempt that ended so may be followed by one at another instance, now. */
+  const mayRetry = (end: AttemptEnd) =>
+    retriesAfter(end, repeatable, tried.size) && balancer.canPick(tried) && deadline - clock() > 0;
+
+  const retry = (end: Exclude<AttemptEnd, 'unsendable'>) => {
+    metrics.retried(service, end);
+    request.log.info({ service, after: end }, 'upstream attempt repeated on another instance');
+    // Retries run in reply-from's callbacks, where a throw would escape Fastify.
+    try {
+      attempt();
+    } catch (error) {
+      reply.send(error);
+    }
+  };
+
+  const attempt = (): void => {
     const instance = balancer.pick(tried);
     if (instance === undefined) {
-      reply.send(previous ?? upstreamUnavailable(service, 'no-healthy-instance', balancer.msUntilRecovery()));
+      reply.send(upstreamUnavailable(service, 'no-healthy-instance', balancer.msUntilRecovery()));
       return;
     }
     if (!breaker.tryAcquire()) {
@@ -106,19 +132,30 @@ export function forward(
       return;
     }
     tried.add(instance);
+    // An attempt that another may follow leaves part of the budget to it: a frozen instance
+    // (it accepts connections and never answers) then delays the request instead of failing it.
+    const followable = repeatable && tried.size < MAX_ATTEMPTS && balancer.canPick(tried);
     const began = performance.now();
     const seconds = () => (performance.now() - began) / 1000;
     reply.from(dest, {
       ...options,
       ...body,
       getUpstream: () => instance,
-      timeout: remaining,
+      timeout: followable ? Math.min(remaining, attemptTimeoutMs) : remaining,
       // reply-from's own retries would go to the same instance (and re-send a GET answered 503
       // up to ten times); ours go to the next instance instead.
       retryDelay: () => null,
       onResponse: (_request, _reply, response) => {
-        record(instance, !UNHEALTHY_STATUSES.has(response.statusCode));
-        metrics.attempt(service, instance, `${response.statusCode}`, seconds());
+        const status = response.statusCode;
+        record(instance, !UNHEALTHY_STATUSES.has(status));
+        metrics.attempt(service, instance, `${status}`, seconds());
+        if (status === REFUSED_STATUS && mayRetry('refused')) {
+          response.stream.destroy();
+          for (const name of Object.keys(reply.getHeaders()))
+            if (!ownHeaders.includes(name)) reply.removeHeader(name);
+          retry('refused');
+          return;
+        }
         reply.send(response.stream);
       },
       onError: (_reply, { error }) => {
@@ -135,25 +172,19 @@ export function forward(
         }
         record(instance, false);
         request.log.warn({ service, instance, failure, err: error }, 'upstream attempt failed');
-        const answer =
+        if (mayRetry(failure)) {
+          retry(failure);
+          return;
+        }
+        reply.send(
           failure === 'timeout'
             ? upstreamTimeout(service, timeoutMs)
             : failure === 'connect'
               ? upstreamUnavailable(service, 'connect-failed')
-              : badGateway(service);
-        if (failure !== 'timeout' && retryable) safely(() => attempt(answer));
-        else reply.send(answer);
+              : badGateway(service),
+        );
       },
     });
-  };
-
-  // Retries run in reply-from's callbacks, where a throw would escape Fastify.
-  const safely = (run: () => void) => {
-    try {
-      run();
-    } catch (error) {
-      reply.send(error);
-    }
   };
 
   attempt();
@@ -188,7 +219,7 @@ function innermostMessage(error: unknown): string {
 
 /** Whether the request's body goes upstream: only the parsed body of a method that may have one. */
 export function sendsBody(request: Pick<FastifyRequest, 'body' | 'method'>): boolean {
-  return Buffer.isBuffer(request.body) && !IDEMPOTENT.has(request.method);
+  return Buffer.isBuffer(request.body) && !NO_BODY.has(request.method);
 }
 
 /**

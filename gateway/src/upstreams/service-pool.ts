@@ -1,12 +1,14 @@
 import type { GatewayConfig, ServiceName } from '../options.ts';
 import { type Clock, RoundRobinBalancer } from './balancer.ts';
+import { Bulkhead } from './bulkhead.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 
-/** A service's instances (round robin, passive health) and its circuit. Shared by its routes. */
+/** A service's instances (round robin, passive health), its circuit and its bulkhead. Shared by its routes. */
 export interface ServicePool {
   service: ServiceName;
   balancer: RoundRobinBalancer;
   breaker: CircuitBreaker;
+  bulkhead: Bulkhead;
   /** The configured instances, in order. */
   urls: readonly string[];
 }
@@ -30,6 +32,7 @@ export function createServicePools(config: GatewayConfig, clock: Clock): Service
       },
       clock,
     ),
+    bulkhead: new Bulkhead(config.upstreamMaxInFlight[service]),
   });
   return { users: pool('users'), orders: pool('orders'), inventory: pool('inventory') };
 }

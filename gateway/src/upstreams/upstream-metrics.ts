@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from '@conveyor/http';
 import type { CircuitState } from './circuit-breaker.ts';
+import type { AttemptEnd } from './retry-policy.ts';
 import type { ServicePools } from './service-pool.ts';
 
 /** How one attempt at an instance ended: its HTTP status, or how the connection failed. */
@@ -7,6 +8,10 @@ export type AttemptOutcome = `${number}` | 'connect_error' | 'timeout' | 'reset'
 
 export interface UpstreamMetrics {
   attempt(service: string, instance: string, outcome: AttemptOutcome, seconds: number): void;
+  /** A request sent to a second instance, and how the first attempt ended. */
+  retried(service: string, after: Exclude<AttemptEnd, 'unsendable'>): void;
+  /** A request refused at once because the service's bulkhead was full. */
+  bulkheadRejected(service: string): void;
   rateLimited(group: string): void;
 }
 
@@ -24,6 +29,30 @@ export function createUpstreamMetrics(registry: Registry, pools: ServicePools): 
     labelNames: ['service', 'instance', 'outcome'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
+  });
+  const retries = new Counter({
+    name: 'gateway_upstream_retries_total',
+    help: 'Requests sent to a second instance, by how the first attempt ended (connect, reset, timeout, refused: answered 503)',
+    labelNames: ['service', 'after'],
+    registers: [registry],
+  });
+  const rejected = new Counter({
+    name: 'gateway_bulkhead_rejected_total',
+    help: 'Requests answered 503 GATEWAY_UPSTREAM_BUSY at once: the service had as many in flight as its bulkhead allows',
+    labelNames: ['service'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'gateway_upstream_in_flight',
+    help: 'Requests in flight to each service (its bulkhead), and the bulkhead limit',
+    labelNames: ['service', 'kind'],
+    registers: [registry],
+    collect() {
+      for (const pool of Object.values(pools)) {
+        this.set({ service: pool.service, kind: 'in_flight' }, pool.bulkhead.inFlight);
+        this.set({ service: pool.service, kind: 'limit' }, pool.bulkhead.limit);
+      }
+    },
   });
   const limited = new Counter({
     name: 'gateway_rate_limited_total',
@@ -61,6 +90,8 @@ export function createUpstreamMetrics(registry: Registry, pools: ServicePools): 
   return {
     attempt: (service, instance, outcome, seconds) =>
       attempts.observe({ service, instance, outcome }, seconds),
+    retried: (service, after) => retries.inc({ service, after }),
+    bulkheadRejected: (service) => rejected.inc({ service }),
     rateLimited: (group) => limited.inc({ group }),
   };
 }

@@ -26,6 +26,8 @@ export interface UpstreamProcess {
   kill(): Promise<void>;
   /** Start again on the same port. */
   start(): Promise<void>;
+  /** SIGSTOP or SIGCONT: frozen, it still accepts connections (the kernel does) and never answers. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void;
   /** What it printed, for failure messages. */
   output(): string;
 }
@@ -65,6 +67,9 @@ export async function startUpstream(name: string, port?: number): Promise<Upstre
           reject(new Error(`upstream ${name} exited with ${code} before listening:\n${text}`));
         });
       });
+    },
+    signal(signal) {
+      child?.kill(signal);
     },
     async kill() {
       const running = child;
