@@ -1,19 +1,40 @@
 /**
- * `npm start`: brings the infra up, runs the four services and the gateway as separate processes,
- * creates a demo user, and prints the URLs, a token for the demo user and a sample request. Runs
- * until Ctrl-C / SIGTERM, then stops the services and whatever infra it started itself.
+ * `npm start [-- --replicas N]`: brings the infra up, runs the four services (N processes of each,
+ * or CONVEYOR_REPLICAS; one by default) and the gateway as separate processes, creates a demo
+ * user, and prints the URLs, a token for the demo user and a sample request. Runs until Ctrl-C /
+ * SIGTERM, then stops the services and whatever infra it started itself.
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { DevStack, SERVICE_NAMES } from '@conveyor/devstack';
+import { parseArgs } from 'node:util';
+import { DevStack, REPLICAS_VARIABLE, replicasOf, SERVICE_NAMES } from '@conveyor/devstack';
 import { loadGatewayConfig } from '@conveyor/gateway';
 import { down, endpointEnv, isInfraError, loadInfraConfig, redact, up } from '@conveyor/infra-local';
 import pg from 'pg';
 
 const DEMO_EMAIL = 'demo@conveyor.dev';
 
+const USAGE = `usage: npm start [-- --replicas N]   (N processes of each service, 1 to 9; or ${REPLICAS_VARIABLE}=N)`;
+
+/** The replica count from `--replicas N` or CONVEYOR_REPLICAS; a bad flag or value exits 2 with the reason. */
+function replicasFromCommandLine(): number {
+  try {
+    const { values } = parseArgs({
+      args: process.argv.slice(2),
+      options: { replicas: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    });
+    return replicasOf(values.replicas, process.env);
+  } catch (error) {
+    console.error(`npm start: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
+  const replicas = replicasFromCommandLine();
   // Before any infra or service starts, so that `npm start` stops at once with the gateway's own
   // one line (the development secret on a reachable GATEWAY_HOST, or with NODE_ENV=production).
   loadGatewayConfig(process.env);
@@ -44,8 +65,9 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => void stop('SIGHUP'));
 
   const logDir = join(config.cacheDir, 'logs', 'services');
-  console.log(`\nStarting users, inventory, payments, orders and the gateway (logs in ${logDir})...`);
-  stack = new DevStack({ rootDir: config.rootDir, infra: infra.endpoints, logDir });
+  const each = replicas === 1 ? '' : ` (${replicas} processes of each)`;
+  console.log(`\nStarting users, inventory, payments, orders${each} and the gateway (logs in ${logDir})...`);
+  stack = new DevStack({ rootDir: config.rootDir, infra: infra.endpoints, logDir, replicas });
   try {
     await stack.start();
   } catch (error) {
@@ -63,7 +85,8 @@ async function main(): Promise<void> {
     `  gateway    ${stack.url('gateway')}   (/api/users, /api/orders, /api/products, /admin/sagas)`,
   );
   for (const service of SERVICE_NAMES)
-    console.log(`  ${service.padEnd(10)} ${stack.url(service)}   (docs: ${stack.url(service)}/docs)`);
+    for (const url of stack.urls(service))
+      console.log(`  ${service.padEnd(10)} ${url}   (docs: ${url}/docs)`);
   console.log('\nEnvironment of the infra:');
   for (const [key, value] of Object.entries(endpointEnv(infra.endpoints)))
     console.log(`  export ${key}=${value}`);

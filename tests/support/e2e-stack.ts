@@ -9,6 +9,7 @@ import { inject } from 'vitest';
 /** A whole stack on free ports, fresh databases and a fresh topic namespace. */
 export async function startE2eStack(
   env: DevStackOptions['env'] = {},
+  options: Pick<DevStackOptions, 'replicas'> = {},
 ): Promise<DevStack & { logDir: string; topicNamespace: string; teardown(): Promise<void> }> {
   const name = uniqueName('e2e').toLowerCase();
   const logDir = mkdtempSync(join(tmpdir(), 'conveyor-e2e-'));
@@ -19,6 +20,7 @@ export async function startE2eStack(
     topicNamespace: name,
     ports: 'free',
     logDir,
+    ...options,
     env: { ...env, orders: { ORDERS_SAGA_STEP_TIMEOUT_MS: '5000', ...env.orders } },
   });
   await stack.start();
