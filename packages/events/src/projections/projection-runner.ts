@@ -314,6 +314,13 @@ export class ProjectionRunner {
       .executeTakeFirst();
     const current = role === 'served' ? row?.served_generation : row?.building_generation;
     if (current !== generation) return null;
+    // A partition's first batch has no row to lock yet: create it first, so that a member evicted
+    // mid-batch and the partition's new owner serialise on it instead of both applying the batch.
+    await trx
+      .insertInto('projection_checkpoints')
+      .values({ projection: definition.name, generation, topic, partition, next_offset: '0' })
+      .onConflict((oc) => oc.columns(['projection', 'generation', 'topic', 'partition']).doNothing())
+      .execute();
     const checkpoint = await trx
       .selectFrom('projection_checkpoints')
       .select('next_offset')
