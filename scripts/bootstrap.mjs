@@ -18,6 +18,7 @@ const entries = {
   token: ['--import', 'tsx', 'gateway/src/token-cli.ts'],
   replay: ['--import', 'tsx', 'scripts/replay.ts'],
   chaos: ['--import', 'tsx', 'tests/chaos/cli.ts'],
+  bench: ['--import', 'tsx', 'bench/src/cli.ts'],
   test: ['node_modules/vitest/vitest.mjs', 'run'],
 };
 
