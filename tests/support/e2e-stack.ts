@@ -21,7 +21,17 @@ export async function startE2eStack(
     ports: 'free',
     logDir,
     ...options,
-    env: { ...env, orders: { ORDERS_SAGA_STEP_TIMEOUT_MS: '5000', ...env.orders } },
+    // A step with no reply is resent every second or so; one that gets none for 2 min (a bug, in a
+    // test) is compensated within the test's budget instead of the default 10 min.
+    env: {
+      ...env,
+      orders: {
+        ORDERS_SAGA_RESEND_INITIAL_MS: '1000',
+        ORDERS_SAGA_RESEND_MAX_MS: '5000',
+        ORDERS_SAGA_STEP_DEADLINE_MS: '120000',
+        ...env.orders,
+      },
+    },
   });
   await stack.start();
   return Object.assign(stack, {

@@ -1,3 +1,5 @@
+import { stepTiming } from './resend-schedule.ts';
+
 /** Where a command goes: its topic and its message type (an .avsc messageType). */
 export interface CommandRoute {
   topic: string;
@@ -16,7 +18,25 @@ export interface CommandRoute {
  */
 export type SagaSecrets = Readonly<Record<string, string>>;
 
-/** One step of a saga: a command, an optional compensation, a timeout and a retry policy. */
+/**
+ * When a command (or compensation) that got no reply is sent again, with the same command id.
+ * The n-th resend waits `min(initialDelayMs * 2^(n-1), maxDelayMs)`, spread by `jitter` either way
+ * so that sagas stalled by the same outage do not resend in lockstep.
+ */
+export interface ResendOptions {
+  /** Wait after the first send before the first resend. @default 2000 */
+  initialDelayMs?: number;
+  /** Cap of the doubling wait, before jitter. @default 30000 */
+  maxDelayMs?: number;
+  /** Fraction of each wait drawn at random either way: 0.2 waits 80 % to 120 % of it. @default 0.2 */
+  jitter?: number;
+}
+
+/**
+ * One step of a saga: a command, an optional compensation, a resend schedule and a deadline.
+ * A step without a reply is resent until its deadline; only a failure reply (a business refusal)
+ * or the deadline compensates it.
+ */
 export interface SagaStepDefinition<Data = unknown> {
   name: string;
   command: CommandRoute;
@@ -24,25 +44,30 @@ export interface SagaStepDefinition<Data = unknown> {
   commandData: (data: Data, secrets: SagaSecrets) => unknown;
   /**
    * Undoes the step. Must be safe to run when the command had no effect: a step whose outcome is
-   * unknown (it timed out, or the saga was aborted while it ran) is compensated too.
+   * unknown (its deadline passed, or the saga was aborted while it ran) is compensated too.
    */
   compensation?: CommandRoute & { data: (data: Data, secrets: SagaSecrets) => unknown };
   /** Folds the participant's success data into the saga data. @default keeps the data as is */
   onSuccess?: (data: Data, reply: unknown) => Data;
-  /** How long to wait for a reply before resending the command (same command id). */
-  timeoutMs: number;
-  /** Sends of the command in all, before the step counts as failed. @default 3 */
-  maxAttempts?: number;
+  /** Schedule of resends of the command and of its compensation. @default 2 s doubling to 30 s, ±20 % */
+  resend?: ResendOptions;
+  /**
+   * A business time: how long after its first send the step may go unanswered before it counts as
+   * failed and is compensated. Faults (a participant down, paused, restarting) only delay a step
+   * within it. @default 600000 (10 min)
+   */
+  deadlineMs?: number;
 }
 
 export interface SagaDefinition<Data = unknown> {
   /** e.g. `create-order` */
   type: string;
   steps: SagaStepDefinition<Data>[];
-  /** Sends of one compensation (after failures or timeouts) before the saga waits in `failed`. @default 5 */
+  /**
+   * Sends of one compensation (each unanswered resend and each retry after a failure reply counts)
+   * before the saga waits in `failed` for an operator. @default 5
+   */
   maxCompensationAttempts?: number;
-  /** Timeout of a compensation command. @default the step's timeoutMs */
-  compensationTimeoutMs?: number;
   /**
    * More field names redacted wherever they appear in this saga's log and data when read, besides
    * every step's `secretFields`: names that an earlier version of the saga kept in its data, so
@@ -52,21 +77,44 @@ export interface SagaDefinition<Data = unknown> {
   secretFields?: readonly string[];
 }
 
+/** A year: far beyond any business deadline, and far from the dates a Date can hold. */
+const MAX_DURATION_MS = 365 * 24 * 3_600_000;
+
 /** Checks a definition once, when it is registered: a mistake here would surface mid-saga. */
 export function assertValidDefinition(definition: {
   type: string;
-  steps: Pick<SagaStepDefinition<unknown>, 'name' | 'timeoutMs' | 'maxAttempts'>[];
+  steps: Pick<SagaStepDefinition<unknown>, 'name' | 'resend' | 'deadlineMs'>[];
+  maxCompensationAttempts?: number;
 }): void {
   const problems: string[] = [];
+  const positive = (value: number | undefined) =>
+    value === undefined || (Number.isInteger(value) && value > 0);
+  const duration = (value: number | undefined) => positive(value) && (value ?? 0) <= MAX_DURATION_MS;
   if (!definition.type) problems.push('type is empty');
   if (definition.steps.length === 0) problems.push('a saga needs at least one step');
+  if (!positive(definition.maxCompensationAttempts))
+    problems.push('maxCompensationAttempts must be a positive integer');
   const names = new Set<string>();
   for (const step of definition.steps) {
+    const problem = (text: string) => problems.push(`step "${step.name}": ${text}`);
     if (names.has(step.name)) problems.push(`step name "${step.name}" is used twice`);
     names.add(step.name);
-    if (!(step.timeoutMs > 0)) problems.push(`step "${step.name}": timeoutMs must be positive`);
-    if (step.maxAttempts !== undefined && !(step.maxAttempts >= 1))
-      problems.push(`step "${step.name}": maxAttempts must be at least 1`);
+    const { initialDelayMs, maxDelayMs, jitter } = step.resend ?? {};
+    for (const [option, value] of [
+      ['deadlineMs', step.deadlineMs],
+      ['resend.initialDelayMs', initialDelayMs],
+      ['resend.maxDelayMs', maxDelayMs],
+    ] as const) {
+      if (!duration(value)) problem(`${option} must be a positive integer of milliseconds, a year at most`);
+    }
+    // Compared with the defaults filled in: a lone initialDelayMs above the default cap is a mistake too.
+    const { resend } = stepTiming(step);
+    if (resend.maxDelayMs < resend.initialDelayMs)
+      problem(
+        `resend.maxDelayMs (${resend.maxDelayMs}) must not be below resend.initialDelayMs (${resend.initialDelayMs})`,
+      );
+    if (jitter !== undefined && !(jitter >= 0 && jitter < 1))
+      problem('resend.jitter must be from 0 to below 1');
   }
   if (problems.length > 0)
     throw new Error(`invalid saga definition "${definition.type}": ${problems.join('; ')}`);

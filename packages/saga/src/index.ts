@@ -31,6 +31,7 @@ export {
 export {
   assertValidDefinition,
   type CommandRoute,
+  type ResendOptions,
   type SagaDefinition,
   type SagaSecrets,
   type SagaStepDefinition,
@@ -42,6 +43,7 @@ export {
   sagaSecretMissing,
   sagaUnknownType,
 } from './errors.ts';
+export { DEFAULT_RESEND, DEFAULT_STEP_DEADLINE_MS } from './resend-schedule.ts';
 export { DEFAULT_REPLIES_TOPIC, SAGA_REPLY_TYPE, SagaHeaders } from './saga-headers.ts';
 export type { SagaMetricsHooks } from './saga-metrics.ts';
 export {

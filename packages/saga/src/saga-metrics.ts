@@ -4,7 +4,7 @@ import type { SagaStatus } from './saga-state.ts';
 export interface SagaMetricsHooks {
   /** A saga moved from one status to another (from is null when it starts). */
   onStatusChange?(event: { type: string; from: SagaStatus | null; to: SagaStatus }): void;
-  /** A step's command or compensation got its answer (or gave up after its retries). */
+  /** A step's command or compensation got its answer, or was given up on ('timeout': its deadline passed, or a compensation's attempts ran out). */
   onStepFinished?(event: {
     type: string;
     step: string;

@@ -47,12 +47,14 @@ export interface SagaOrchestratorOptions {
    * @default {}
    */
   consumerConfig?: ConsumerRunnerOptions<SagaDatabase>['consumerConfig'];
-  /** How often the sweeper looks for overdue steps. @default 500 */
+  /** How often the sweeper looks for steps due to be resent or past their deadline. @default 500 */
   sweepIntervalMs?: number;
   /** @default () => new Date() */
   clock?: () => Date;
   /** @default randomUUID */
   newId?: () => string;
+  /** Jitter of the resend delays: a number in [0, 1) each call. @default Math.random */
+  random?: () => number;
   logger?: Logger;
   metrics?: SagaMetricsHooks;
   /**
@@ -89,13 +91,16 @@ export type SagaAction = 'retry' | 'abort' | 'replay-compensations';
 export interface SagaActionOptions {
   /** Why an operator aborts. @default 'aborted by an operator' */
   reason?: string;
-  /** Retry a step that has had all its attempts. @default false */
+  /**
+   * Retry a compensation that has had all its attempts (that of a `failed` saga, say). A command
+   * step needs no force: it has no cap on its sends, its deadline bounds it. @default false
+   */
   force?: boolean;
 }
 
 /**
  * Runs sagas: starts them, consumes participants' replies, advances or compensates, and sweeps
- * overdue steps. Every transition is one transaction: the log rows, the new state (version
+ * due steps (resends on their schedule, deadlines that passed). Every transition is one transaction: the log rows, the new state (version
  * checked, row locked) and the next commands in the outbox commit together or not at all.
  */
 export class SagaOrchestrator {
@@ -106,6 +111,7 @@ export class SagaOrchestrator {
   private readonly repliesTopic: string;
   private readonly clock: () => Date;
   private readonly newId: () => string;
+  private readonly random: () => number;
   private readonly logger: Logger;
   private runner: ConsumerRunner<SagaDatabase> | undefined;
   private sweeping: Promise<void> | undefined;
@@ -123,6 +129,7 @@ export class SagaOrchestrator {
     this.repliesTopic = options.repliesTopic ?? DEFAULT_REPLIES_TOPIC;
     this.clock = options.clock ?? (() => new Date());
     this.newId = options.newId ?? randomUUID;
+    this.random = options.random ?? Math.random;
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -159,7 +166,7 @@ export class SagaOrchestrator {
     return { sagaId, correlationId };
   }
 
-  /** Consumes replies and sweeps overdue steps until stop(). */
+  /** Consumes replies and sweeps due steps until stop(). */
   async run(): Promise<void> {
     this.stopped = false;
     this.runner = new ConsumerRunner<SagaDatabase>({
@@ -187,8 +194,10 @@ export class SagaOrchestrator {
   }
 
   /**
-   * An operator action; throws SAGA_NOT_FOUND (404) or SAGA_ACTION_NOT_ALLOWED (409, with the
-   * reason: the saga's status, or a step out of attempts for a retry without `force`).
+   * An operator action: `retry` sends what the saga awaits now, `abort` compensates now, and
+   * `replay-compensations` restarts the compensations of a failed saga. Throws SAGA_NOT_FOUND (404)
+   * or SAGA_ACTION_NOT_ALLOWED (409, with the reason: the saga's status, or a compensation out of
+   * attempts for a retry without `force`).
    */
   async act(sagaId: string, action: SagaAction, options: SagaActionOptions = {}): Promise<SagaState> {
     const input: SagaInput =
@@ -206,14 +215,17 @@ export class SagaOrchestrator {
     });
   }
 
-  /** One pass of the sweeper: handles every overdue saga, one transaction each. Returns how many. */
+  /**
+   * One pass of the sweeper: handles every due saga, one transaction each (so one slow saga holds
+   * no other's lock). Other orchestrators on the database skip the row it holds. Returns how many.
+   */
   async sweepOnce(limit = 100): Promise<number> {
     let handled = 0;
     while (handled < limit && !this.stopped) {
       const found = await this.options.db.transaction().execute(async (trx) => {
-        const [saga] = await this.store.lockOverdue(trx, this.clock(), 1);
+        const [saga] = await this.store.lockDue(trx, this.clock(), 1);
         if (!saga) return false;
-        await this.apply(trx, saga.state.id, { kind: 'timeout' });
+        await this.apply(trx, saga.state.id, { kind: 'due' });
         return true;
       });
       if (!found) break;
@@ -318,10 +330,11 @@ export class SagaOrchestrator {
     if (before.status !== after.status)
       metrics.onStatusChange?.({ type: after.type, from: before.status, to: after.status });
     const step = before.steps[before.currentStep];
+    // A due saga that changes status gave up waiting: a deadline passed, or a compensation's attempts ran out.
     const finished =
       input.kind === 'reply'
         ? input.reply.outcome
-        : input.kind === 'timeout' && after.currentStep !== before.currentStep
+        : input.kind === 'due' && after.status !== before.status
           ? 'timeout'
           : null;
     if (step?.startedAt && finished) {
@@ -367,6 +380,6 @@ export class SagaOrchestrator {
   }
 
   private context(): DecideContext {
-    return { now: this.clock(), newId: this.newId };
+    return { now: this.clock(), newId: this.newId, random: this.random };
   }
 }

@@ -5,7 +5,7 @@ export type SagaStatus = (typeof SAGA_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly SagaStatus[] = ['completed', 'compensated'];
 
 /**
- * pending → running → succeeded | failed | unknown (timed out or aborted: it may have applied)
+ * pending → running → succeeded | failed | unknown (its deadline passed or it was aborted: it may have applied)
  * succeeded | unknown → compensating → compensated
  */
 export type StepStatus =
@@ -21,11 +21,22 @@ export interface StepState {
   name: string;
   status: StepStatus;
   commandId: string | null;
+  /** Sends of the command, resends included. */
   attempts: number;
+  /**
+   * The compensation's command id; null between a failure reply and the retry, which gets a new
+   * id (the refused one is in the participant's inbox and would be deduplicated).
+   */
   compensationCommandId: string | null;
   compensationAttempts: number;
   /** When the step's command was first sent (for step latency). */
   startedAt: string | null;
+  /** When the command, or the compensation while compensating, was last sent (ISO-8601). */
+  lastSentAt: string | null;
+  /** When the awaited command or compensation is sent again if no reply comes; null when nothing is awaited. */
+  nextSendAt: string | null;
+  /** When the command's deadline passes (first send + deadlineMs) and the step is compensated. */
+  deadline: string | null;
   error: string | null;
 }
 
@@ -38,8 +49,11 @@ export interface SagaState<Data = unknown> {
   data: Data;
   steps: StepState[];
   correlationId: string;
-  /** When the awaited reply is overdue; null when nothing is awaited. */
-  deadline: Date | null;
+  /**
+   * When the sweeper next acts on the saga: the awaited step's next send or its deadline, whichever
+   * comes first; null when nothing is awaited (ended, or waiting in `failed`).
+   */
+  nextAttemptAt: Date | null;
   failureReason: string | null;
 }
 

@@ -40,7 +40,7 @@ export class SagaStore {
         steps: JSON.stringify(state.steps),
         correlation_id: state.correlationId,
         version: 1,
-        deadline: state.deadline,
+        next_attempt_at: state.nextAttemptAt,
         failure_reason: state.failureReason,
         created_at: now,
         updated_at: now,
@@ -105,7 +105,7 @@ export class SagaStore {
         data: JSON.stringify(state.data),
         steps: JSON.stringify(state.steps),
         version: saga.version + 1,
-        deadline: state.deadline,
+        next_attempt_at: state.nextAttemptAt,
         failure_reason: state.failureReason,
         updated_at: now,
       })
@@ -140,14 +140,19 @@ export class SagaStore {
     }));
   }
 
-  /** Overdue sagas, locked and skipped by other sweepers (SKIP LOCKED), oldest deadline first. */
-  async lockOverdue(trx: Transaction<SagaDatabase>, now: Date, limit: number): Promise<StoredSaga[]> {
+  /**
+   * Sagas whose next attempt is due, oldest first, locked until the transaction ends. SKIP LOCKED:
+   * a row another orchestrator (another replica) has locked is passed over instead of waited for,
+   * and once that one commits, the row's next attempt has moved on and it is no longer due, so two
+   * sweepers never resend the same step at once.
+   */
+  async lockDue(trx: Transaction<SagaDatabase>, now: Date, limit: number): Promise<StoredSaga[]> {
     const rows = await trx
       .selectFrom('saga_instances')
       .selectAll()
       .where('status', 'in', ['running', 'compensating'])
-      .where('deadline', '<=', now)
-      .orderBy('deadline')
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
       .limit(limit)
       .forUpdate()
       .skipLocked()
@@ -204,13 +209,23 @@ function toStored(row: Selectable<SagaInstancesTable>): StoredSaga {
       status: row.status,
       currentStep: row.current_step,
       data: row.data,
-      steps: row.steps as StepState[],
+      steps: (row.steps as StepState[]).map(withScheduleFields),
       correlationId: row.correlation_id,
-      deadline: row.deadline,
+      nextAttemptAt: row.next_attempt_at,
       failureReason: row.failure_reason,
     },
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+/** Steps stored before resend schedules were kept lack their fields: nothing is known of them. */
+function withScheduleFields(step: StepState): StepState {
+  return {
+    ...step,
+    lastSentAt: step.lastSentAt ?? null,
+    nextSendAt: step.nextSendAt ?? null,
+    deadline: step.deadline ?? null,
   };
 }

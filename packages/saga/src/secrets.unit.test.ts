@@ -14,9 +14,8 @@ describe('saga secret fields', () => {
           command: { topic: 'x', type: 'a.do', secretFields: ['cardToken'] },
           commandData: () => ({}),
           compensation: { topic: 'x', type: 'a.undo', secretFields: ['pin'], data: () => ({}) },
-          timeoutMs: 1,
         },
-        { name: 'b', command: { topic: 'x', type: 'b.do' }, commandData: () => ({}), timeoutMs: 1 },
+        { name: 'b', command: { topic: 'x', type: 'b.do' }, commandData: () => ({}) },
       ],
     };
     expect([...secretFieldNames(definition)].sort()).toEqual(['cardToken', 'legacyToken', 'pin']);

@@ -154,7 +154,17 @@ describe('saga admin API: one saga and operator actions', () => {
       ['gamma', 'pending'],
     ]);
     expect(Date.parse(saga.updatedAt) - Date.parse(saga.createdAt)).toBe(1_000);
-    expect(saga.deadline).not.toBeNull();
+    // The waiting step: sent once, sent again in 2 s if no reply comes, compensated after a minute.
+    const sentAt = Date.parse(saga.updatedAt);
+    expect(saga.steps[1]).toMatchObject({
+      attempts: 1,
+      startedAt: new Date(sentAt).toISOString(),
+      lastSentAt: new Date(sentAt).toISOString(),
+      nextSendAt: new Date(sentAt + 2_000).toISOString(),
+      deadline: new Date(sentAt + 60_000).toISOString(),
+    });
+    expect(saga.steps[2]).toMatchObject({ attempts: 0, lastSentAt: null, nextSendAt: null, deadline: null });
+    expect(saga.nextAttemptAt).toBe(new Date(sentAt + 2_000).toISOString());
 
     expect(saga.timeline.map((row) => [row.seq, row.action, row.status, row.step])).toEqual([
       [1, 'saga', 'running', null],
@@ -202,41 +212,75 @@ describe('saga admin API: one saga and operator actions', () => {
     });
   });
 
-  it('refuses to retry a step that has had all its attempts without force (409 with the reason), and resends it with force', async () => {
+  it('resends a waiting command at each retry without force (commands have no cap, their deadline bounds them), showing its sends, last and next send and deadline', async () => {
     const id = await world.start();
-    for (const attempt of [2, 3]) {
+    const startedAt = world.now;
+    for (let attempt = 2; attempt <= 5; attempt++) {
+      world.now += 300;
       const response = await world.post(`/admin/sagas/${id}/retry`);
       expect(response.statusCode, `retry to attempt ${attempt}: ${response.body}`).toBe(202);
     }
+
+    const saga = await detail(id);
+    expect(saga.steps[0]).toMatchObject({
+      status: 'running',
+      attempts: 5,
+      lastSentAt: new Date(world.now).toISOString(),
+      // The fifth send waits the cap of the test saga's schedule, 4 s.
+      nextSendAt: new Date(world.now + 4_000).toISOString(),
+      deadline: new Date(startedAt + 60_000).toISOString(),
+    });
+    const sends = saga.timeline.filter((row) => row.action === 'command');
+    expect(sends.map((row) => row.status)).toEqual([
+      'sent',
+      'resent (attempt 2)',
+      'resent (attempt 3)',
+      'resent (attempt 4)',
+      'resent (attempt 5)',
+    ]);
+    expect(new Set(sends.map((row) => row.commandId))).toEqual(new Set([saga.steps[0]?.commandId]));
+    const forced = await world.post(`/admin/sagas/${id}/retry`, { force: true });
+    expect(forced.statusCode, forced.body).toBe(202);
+    expect((await detail(id)).timeline.slice(-2)).toMatchObject([
+      { action: 'operator', status: 'retry' },
+      { action: 'command', status: 'resent (attempt 6)' },
+    ]);
+  });
+
+  it("retries a failed saga's compensation only with force (409 naming the limit without), which makes it compensating again", async () => {
+    const id = await world.start();
+    await world.drive(id, 'failed');
     const before = await world.writes();
 
-    for (const body of [undefined, { force: false }]) {
-      const problem = expectProblem(
-        await world.post(`/admin/sagas/${id}/retry`, body),
-        409,
-        'SAGA_ACTION_NOT_ALLOWED',
-      );
-      expect(problem.detail).toBe(
-        `cannot retry saga ${id}: the command of step alpha was sent 3 times, its limit of 3; retry with force to send it once more`,
-      );
-      expect(problem.details).toMatchObject({ id, action: 'retry', currentStatus: 'running' });
-    }
+    const problem = expectProblem(
+      await world.post(`/admin/sagas/${id}/retry`),
+      409,
+      'SAGA_ACTION_NOT_ALLOWED',
+    );
+    expect(problem.detail).toBe(
+      `cannot retry saga ${id}: saga is failed: the compensation of step alpha was sent 3 times, its limit of 3; retry with force to send it once more`,
+    );
+    expect(problem.details).toMatchObject({ id, action: 'retry', currentStatus: 'failed' });
     expect(await world.writes()).toEqual(before);
 
     const forced = await world.post(`/admin/sagas/${id}/retry`, { force: true });
     expect(forced.statusCode, forced.body).toBe(202);
-    expect(forced.json()).toMatchObject({ id, status: 'running', currentStep: 'alpha' });
+    expect(forced.json()).toMatchObject({ id, status: 'compensating', currentStep: 'alpha' });
     const saga = await detail(id);
-    expect(saga.steps[0]?.attempts).toBe(4);
-    expect(saga.timeline.slice(-2)).toMatchObject([
+    expect(saga.steps[0]).toMatchObject({ status: 'compensating', compensationAttempts: 4 });
+    expect(saga.timeline.slice(-3)).toMatchObject([
       { step: 'alpha', action: 'operator', status: 'retry (forced)' },
-      { step: 'alpha', action: 'command', status: 'resent (attempt 4)', commandId: saga.steps[0]?.commandId },
+      { action: 'saga', status: 'compensating' },
+      // The last one was refused, so its id is in the participant's inbox: a new one.
+      {
+        step: 'alpha',
+        action: 'compensation',
+        status: 'resent (attempt 4)',
+        commandId: saga.steps[0]?.compensationCommandId,
+      },
     ]);
-    expect(await world.writes()).toEqual({
-      log: before.log + 2,
-      outbox: before.outbox + 1,
-      versions: before.versions + 1,
-    });
+    await world.answer(id, 'success');
+    expect(await world.status(id)).toBe('compensated');
   });
 
   it('refuses to retry a compensation that has had all its attempts without force', async () => {
@@ -458,7 +502,7 @@ describe('saga secrets', () => {
     const pin = `pin-${randomUUID()}`;
     const id = await world.start({ secrets: { pin } });
     await world.answer(id, 'success', { ref: 'A-1' });
-    world.now += 2_001; // beta's timeout: the sweeper resends its command
+    world.now += 2_000; // beta's first resend is due: the sweeper resends its command
     expect(await world.orchestrator.sweepOnce()).toBe(1);
 
     const outbox = await outboxOf(id);

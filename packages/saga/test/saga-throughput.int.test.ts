@@ -6,7 +6,10 @@ describe('many sagas at once', () => {
   let world: SagaWorld;
   let orchestrator: SagaOrchestrator;
   beforeAll(async () => {
-    world = await SagaWorld.create({ timeoutMs: 15_000 });
+    // Under this load a reply can take seconds: resends would only add to it.
+    world = await SagaWorld.create({
+      timing: { resend: { initialDelayMs: 15_000, maxDelayMs: 30_000 }, deadlineMs: 120_000 },
+    });
     await world.startParticipants();
     orchestrator = await world.startOrchestrator();
   });

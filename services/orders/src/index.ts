@@ -3,6 +3,7 @@ export {
   CREATE_ORDER_SAGA,
   type CreateOrderSagaData,
   type CreateOrderSecrets,
+  type CreateOrderStepTiming,
   createOrderSaga,
 } from './application/create-order.saga.ts';
 export {

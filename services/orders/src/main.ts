@@ -2,9 +2,10 @@ import { createLogger, runService } from '@conveyor/http';
 import { loadConfig } from './config.ts';
 import { startOrdersService } from './start.ts';
 
-const logger = createLogger('orders');
 try {
+  // Before any logger: a bad LOG_LEVEL is reported as one line naming it, like every other variable.
   const config = loadConfig(process.env);
+  const logger = createLogger('orders', config.logLevel);
   const service = await startOrdersService(config);
   await runService(service, { host: config.host, port: config.port }, logger);
 } catch (error) {

@@ -42,7 +42,7 @@ const ORDERS_PRODUCES: TopicKey[] = [
  * expired Idempotency-Keys and the app.
  */
 export async function startOrdersService(config: OrdersConfig): Promise<RunningService> {
-  const logger = createLogger('orders');
+  const logger = createLogger('orders', config.logLevel);
   const deps = createDeps(config, logger);
   await migrate(deps.db as Kysely<unknown>, ordersMigrations);
   await ensureTopics(
@@ -54,7 +54,7 @@ export async function startOrdersService(config: OrdersConfig): Promise<RunningS
   const metrics = createMetricsRegistry('orders');
   const relay = createOrdersRelay(deps, config.databaseUrl);
   const orchestrator = createOrderSagaHost(deps, {
-    stepTimeoutMs: config.sagaStepTimeoutMs,
+    stepTiming: config.sagaStepTiming,
     metrics: sagaMetricsHooks(metrics),
   });
   const usersConsumer = createUsersConsumer(deps);

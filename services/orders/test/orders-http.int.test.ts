@@ -475,7 +475,7 @@ describe('orders: the card token is a saga secret', () => {
       data: { totalCents: 1999, currency: 'EUR' },
       reason: null,
     });
-    world.advance(10_001); // the charge's step timeout: the sweeper resends it
+    world.advance(12_001); // past the charge's first resend (10 s ± 20 %): the sweeper resends it
     expect(await world.orchestrator.sweepOnce()).toBeGreaterThan(0);
 
     expect(await charges(sagaId)).toEqual([

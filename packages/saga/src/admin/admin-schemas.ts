@@ -59,7 +59,10 @@ export const RetryBody = Nullable(
   Type.Object(
     {
       force: Type.Optional(
-        Type.Boolean({ description: 'Send the step again although it has had all its attempts' }),
+        Type.Boolean({
+          description:
+            "Send a compensation again although it has had all its attempts (a failed saga's); a command step needs none",
+        }),
       ),
     },
     { additionalProperties: false },
@@ -92,14 +95,22 @@ export const SagaPage = Type.Object({
 });
 export type SagaPageView = Static<typeof SagaPage>;
 
+/** A step; while it waits for a reply, its sends, the last and next send and its deadline tell how long. */
 const StepView = Type.Object({
   name: Type.String(),
   status: Type.String(),
   commandId: Nullable(Type.String()),
+  /** Sends of the command, resends included. */
   attempts: Type.Integer(),
   compensationCommandId: Nullable(Type.String()),
   compensationAttempts: Type.Integer(),
-  startedAt: Nullable(Type.String()),
+  startedAt: Nullable(Timestamp),
+  /** The last send of the command, or of the compensation while compensating. */
+  lastSentAt: Nullable(Timestamp),
+  /** When what the step awaits is sent again; null when it awaits nothing. */
+  nextSendAt: Nullable(Timestamp),
+  /** When the command's deadline passes and the step is compensated. */
+  deadline: Nullable(Timestamp),
   error: Nullable(Type.String()),
 });
 
@@ -120,7 +131,8 @@ export const SagaDetail = Type.Object({
   currentStepIndex: Type.Integer(),
   data: Type.Unknown(),
   steps: Type.Array(StepView),
-  deadline: Nullable(Timestamp),
+  /** When the sweeper next acts: the awaited step's next send or its deadline; null when nothing is awaited. */
+  nextAttemptAt: Nullable(Timestamp),
   version: Type.Integer(),
   /** The saga log in order. */
   timeline: Type.Array(TimelineEntry),

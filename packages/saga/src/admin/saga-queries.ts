@@ -117,7 +117,7 @@ export async function getSaga(
         currentStepIndex: state.currentStep,
         data: redactSecrets(state.data, secretFields),
         steps: state.steps,
-        deadline: state.deadline?.toISOString() ?? null,
+        nextAttemptAt: state.nextAttemptAt?.toISOString() ?? null,
         version: saga.version,
         timeline: timeline.map((row) => ({
           seq: row.seq,

@@ -74,4 +74,20 @@ export const sagaMigrations: Record<string, Migration> = {
       await db.schema.dropTable('saga_secrets').execute();
     },
   },
+  // Steps are resent on a schedule until a business deadline: the sweeper looks for sagas whose next
+  // attempt (a resend or a deadline) is due. The old deadline ("reply overdue") is exactly that.
+  '0101_conveyor_saga_next_attempt': {
+    async up(db: Kysely<unknown>) {
+      await sql`ALTER TABLE saga_instances RENAME COLUMN deadline TO next_attempt_at`.execute(db);
+      await sql`DROP INDEX saga_instances_deadline_idx`.execute(db);
+      await sql`CREATE INDEX saga_instances_next_attempt_idx ON saga_instances (next_attempt_at)
+        WHERE status IN ('running', 'compensating')`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`DROP INDEX saga_instances_next_attempt_idx`.execute(db);
+      await sql`ALTER TABLE saga_instances RENAME COLUMN next_attempt_at TO deadline`.execute(db);
+      await sql`CREATE INDEX saga_instances_deadline_idx ON saga_instances (deadline)
+        WHERE status IN ('running', 'compensating')`.execute(db);
+    },
+  },
 };

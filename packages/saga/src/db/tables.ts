@@ -12,7 +12,8 @@ export interface SagaInstancesTable {
   correlation_id: string;
   /** Optimistic concurrency: every transition bumps it. */
   version: number;
-  deadline: Date | null;
+  /** When the sweeper next acts: the awaited send's resend or its step's deadline (SagaState.nextAttemptAt). */
+  next_attempt_at: Date | null;
   failure_reason: string | null;
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: Date;

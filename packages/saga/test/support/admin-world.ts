@@ -56,6 +56,8 @@ export class AdminWorld {
       codec: AvroCodec.connect(infra.schemaRegistryUrl, catalog),
       definitions: [definition, { ...definition, type: 'other-saga' }],
       clock,
+      // No jitter: a resend is due exactly 2 s after a send (the test saga's first delay).
+      random: () => 0.5,
     });
     const app = await createServiceApp({
       name: 'saga-admin-test',
@@ -105,6 +107,11 @@ export class AdminWorld {
     const step = state?.steps[state.currentStep];
     if (!state || !step) throw new Error(`saga ${sagaId} awaits nothing`);
     const action = state.status === 'compensating' ? 'compensation' : 'command';
+    if (action === 'compensation' && step.compensationCommandId === null) {
+      // A refused compensation is retried after its backoff; an operator's retry sends it now.
+      await this.orchestrator.act(sagaId, 'retry');
+      return this.answer(sagaId, outcome, data);
+    }
     await this.orchestrator.receiveReply({
       sagaId,
       step: step.name,
@@ -123,7 +130,7 @@ export class AdminWorld {
       compensating: ['success', 'failure'],
       completed: ['success', 'success', 'success'],
       compensated: ['success', 'failure', 'success'],
-      // alpha succeeds, beta is refused, alpha's compensation fails maxCompensationAttempts (3) times.
+      // alpha succeeds, beta is refused, alpha's compensation is refused maxCompensationAttempts (3) times.
       failed: ['success', 'failure', 'failure', 'failure', 'failure'],
     };
     for (const outcome of replies[to]) await this.answer(sagaId, outcome);

@@ -32,7 +32,14 @@ import {
   sagaReplyMessage,
   TERMINAL_STATUSES,
 } from '../../src/index.ts';
-import { STEP_NAMES, type TestSagaData, testSagaDefinition, testSagaSchemasDir } from './test-saga.ts';
+import {
+  STEP_NAMES,
+  TEST_SAGA_TIMING,
+  type TestSagaData,
+  type TestSagaTiming,
+  testSagaDefinition,
+  testSagaSchemasDir,
+} from './test-saga.ts';
 
 /** What the test participants apply: one row per command they ran (no unique key, so doubles show). */
 export interface ParticipantDatabase extends EventsDatabase {
@@ -52,6 +59,7 @@ export interface Behaviour {
 
 export class SagaWorld {
   readonly behaviour: Behaviour = { brokenUndo: true };
+  private readonly participants = new Map<StepName, ConsumerRunner<ParticipantDatabase>>();
   private readonly closers: (() => Promise<unknown>)[] = [];
 
   private constructor(
@@ -63,10 +71,10 @@ export class SagaWorld {
     readonly participantDatabase: TestDatabase,
     readonly participantDb: Kysely<ParticipantDatabase>,
     readonly topics: Record<StepName | 'replies', string>,
-    readonly timeoutMs: number,
+    readonly timing: TestSagaTiming,
   ) {}
 
-  static async create(options: { timeoutMs?: number } = {}): Promise<SagaWorld> {
+  static async create(options: { timing?: TestSagaTiming } = {}): Promise<SagaWorld> {
     const infra = inject('infra');
     const kafka = new Kafka({
       clientId: 'saga-test',
@@ -121,7 +129,7 @@ export class SagaWorld {
       participantDatabase,
       participantDb,
       topics,
-      options.timeoutMs ?? 2_000,
+      options.timing ?? TEST_SAGA_TIMING,
     );
     const relay = new OutboxRelay({
       db: participantDb,
@@ -138,7 +146,7 @@ export class SagaWorld {
   get definition() {
     return testSagaDefinition(
       { alpha: this.topics.alpha, beta: this.topics.beta, gamma: this.topics.gamma },
-      this.timeoutMs,
+      this.timing,
     );
   }
 
@@ -168,44 +176,62 @@ export class SagaWorld {
 
   /** One participant (a consumer of its own) per step. `mute` records that step's commands but never replies. */
   async startParticipants(options: { mute?: StepName } = {}): Promise<void> {
-    for (const step of STEP_NAMES) {
-      const handler = (command: IncomingMessage, trx: Transaction<ParticipantDatabase>) =>
-        this.runLocal(command, trx);
-      const runner =
-        options.mute === step
-          ? new ConsumerRunner<ParticipantDatabase>({
-              kafka: this.kafka,
-              db: this.participantDb,
-              codec: this.codec,
-              name: `${step}-participant`,
-              groupId: `${step}-participant.${this.topics.replies}`,
-              topics: [this.topics[step]],
-              handlers: {
-                'test.saga-step': async (command, trx) => {
-                  await handler(command, trx); // applied, but the reply never leaves
-                },
-                'test.saga-undo': async (command, trx) => {
-                  const result = await handler(command, trx);
-                  await enqueueMessages(trx, this.codec.catalog, [
-                    sagaReplyMessage(command, result, this.topics.replies),
-                  ]);
-                },
-              },
-            })
-          : createSagaParticipant<ParticipantDatabase>({
-              kafka: this.kafka,
-              db: this.participantDb,
-              codec: this.codec,
-              name: `${step}-participant`,
-              // Groups per world: test files run side by side on one Kafka.
-              groupId: `${step}-participant.${this.topics.replies}`,
-              commandsTopic: this.topics[step],
-              repliesTopic: this.topics.replies,
-              handlers: { 'test.saga-step': handler, 'test.saga-undo': handler },
-            });
-      await runner.start();
-      this.closers.push(() => runner.stop());
-    }
+    for (const step of STEP_NAMES) await this.startParticipant(step, { mute: options.mute === step });
+  }
+
+  /**
+   * The participant of one step, started; its consumer group is the step's, so a participant
+   * started after another was stopped takes over its partitions and committed offsets.
+   */
+  async startParticipant(
+    step: StepName,
+    options: { mute?: boolean } = {},
+  ): Promise<ConsumerRunner<ParticipantDatabase>> {
+    const handler = (command: IncomingMessage, trx: Transaction<ParticipantDatabase>) =>
+      this.runLocal(command, trx);
+    // Groups per world: test files run side by side on one Kafka.
+    const groupId = `${step}-participant.${this.topics.replies}`;
+    const runner = options.mute
+      ? new ConsumerRunner<ParticipantDatabase>({
+          kafka: this.kafka,
+          db: this.participantDb,
+          codec: this.codec,
+          name: `${step}-participant`,
+          groupId,
+          topics: [this.topics[step]],
+          handlers: {
+            'test.saga-step': async (command, trx) => {
+              await handler(command, trx); // applied, but the reply never leaves
+            },
+            'test.saga-undo': async (command, trx) => {
+              const result = await handler(command, trx);
+              await enqueueMessages(trx, this.codec.catalog, [
+                sagaReplyMessage(command, result, this.topics.replies),
+              ]);
+            },
+          },
+        })
+      : createSagaParticipant<ParticipantDatabase>({
+          kafka: this.kafka,
+          db: this.participantDb,
+          codec: this.codec,
+          name: `${step}-participant`,
+          groupId,
+          commandsTopic: this.topics[step],
+          repliesTopic: this.topics.replies,
+          handlers: { 'test.saga-step': handler, 'test.saga-undo': handler },
+        });
+    await runner.start();
+    this.participants.set(step, runner);
+    this.closers.push(() => runner.stop());
+    return runner;
+  }
+
+  /** The running participant of a step: stop() and start() it to take it down and bring it back. */
+  participant(step: StepName): ConsumerRunner<ParticipantDatabase> {
+    const runner = this.participants.get(step);
+    if (!runner) throw new Error(`no participant was started for ${step}`);
+    return runner;
   }
 
   /** An orchestrator in this process, with the relay of its database. */

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { SagaDefinition } from '../../src/index.ts';
+import type { SagaDefinition, SagaStepDefinition } from '../../src/index.ts';
 
 export const testSagaSchemasDir = fileURLToPath(new URL('../schemas', import.meta.url));
 
@@ -12,13 +12,22 @@ export interface TestSagaData {
 
 export const STEP_NAMES = ['alpha', 'beta', 'gamma'] as const;
 
+/** How patient every step of the test saga is. */
+export type TestSagaTiming = Pick<SagaStepDefinition, 'resend' | 'deadlineMs'>;
+
+/** Resends after 2 s, then 4 s; a minute before a step counts as failed (participants answer in well under a second). */
+export const TEST_SAGA_TIMING: TestSagaTiming = {
+  resend: { initialDelayMs: 2_000, maxDelayMs: 4_000 },
+  deadlineMs: 60_000,
+};
+
 /**
  * Three steps, each on its own participant topic; gamma has no compensation (like confirm-order's
  * last word). Each command carries the saga's secret `pin` (when started with one) as a secret field.
  */
 export function testSagaDefinition(
   topics: Record<(typeof STEP_NAMES)[number], string>,
-  timeoutMs = 2_000,
+  timing: TestSagaTiming = TEST_SAGA_TIMING,
 ): SagaDefinition<TestSagaData> {
   return {
     type: 'test-saga',
@@ -42,8 +51,7 @@ export function testSagaDefinition(
             },
           }),
       onSuccess: (d: TestSagaData, reply: unknown) => ({ ...d, receipts: { ...d.receipts, [name]: reply } }),
-      timeoutMs,
-      maxAttempts: 3,
+      ...timing,
     })),
   };
 }

@@ -1,4 +1,4 @@
-import { requireSecret, type SagaDefinition } from '@conveyor/saga';
+import { requireSecret, type SagaDefinition, type SagaStepDefinition } from '@conveyor/saga';
 import type { TopicKey } from '@conveyor/schemas';
 import type { OrderLine } from '../domain/order.ts';
 
@@ -20,10 +20,16 @@ export interface CreateOrderSagaData {
 /** The saga's secrets: the card token, for the charge command only. */
 export type CreateOrderSecrets = { cardToken: string };
 
+/**
+ * How patient each step is (from orders' configuration): a participant that is down or restarting
+ * is resent its command on this schedule until the deadline; only then is the order cancelled.
+ */
+export type CreateOrderStepTiming = Required<Pick<SagaStepDefinition, 'resend' | 'deadlineMs'>>;
+
 /** reserve-inventory (release) → charge-payment (refund) → confirm-order (cancel-order). */
 export function createOrderSaga(
   topics: Record<TopicKey, string>,
-  timeoutMs: number,
+  timing: CreateOrderStepTiming,
 ): SagaDefinition<CreateOrderSagaData> {
   return {
     type: CREATE_ORDER_SAGA,
@@ -45,8 +51,7 @@ export function createOrderSaga(
           const { totalCents, currency } = reply as { totalCents: number; currency: string };
           return { ...d, totalCents, currency };
         },
-        timeoutMs,
-        maxAttempts: 3,
+        ...timing,
       },
       {
         name: 'charge-payment',
@@ -64,8 +69,7 @@ export function createOrderSaga(
           data: (d) => ({ orderId: d.orderId }),
         },
         onSuccess: (d, reply) => ({ ...d, paymentId: (reply as { paymentId: string }).paymentId }),
-        timeoutMs,
-        maxAttempts: 3,
+        ...timing,
       },
       {
         name: 'confirm-order',
@@ -81,8 +85,7 @@ export function createOrderSaga(
           type: 'orders.cancel-order',
           data: (d) => ({ orderId: d.orderId, reason: 'the order saga was compensated' }),
         },
-        timeoutMs,
-        maxAttempts: 3,
+        ...timing,
       },
     ],
   };

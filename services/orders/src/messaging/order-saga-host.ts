@@ -11,6 +11,7 @@ import type { Transaction } from 'kysely';
 import {
   CREATE_ORDER_SAGA,
   type CreateOrderSagaData,
+  type CreateOrderStepTiming,
   createOrderSaga,
 } from '../application/create-order.saga.ts';
 import { executeOrderCommand } from '../application/order-writes.ts';
@@ -23,13 +24,13 @@ import type { OrdersDeps } from '../deps.ts';
  */
 export function createOrderSagaHost(
   deps: OrdersDeps,
-  options: { stepTimeoutMs: number; metrics?: SagaMetricsHooks; logger?: Logger },
+  options: { stepTiming: CreateOrderStepTiming; metrics?: SagaMetricsHooks; logger?: Logger },
 ): SagaOrchestrator {
   return new SagaOrchestrator({
     db: sagaView(deps.db),
     kafka: deps.kafka,
     codec: deps.codec,
-    definitions: [createOrderSaga(deps.topics, options.stepTimeoutMs)],
+    definitions: [createOrderSaga(deps.topics, options.stepTiming)],
     repliesTopic: deps.topics.sagaReplies,
     name: 'orders-saga-orchestrator',
     groupId: groupName(deps.namespace, 'orders-saga-orchestrator'),

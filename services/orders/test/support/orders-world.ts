@@ -14,6 +14,12 @@ import { createOrderSagaHost, createOrdersRelay } from '../../src/messaging/orde
 import { createUsersConsumer } from '../../src/messaging/users-consumer.ts';
 import { ordersProjections } from '../../src/projections/order-details.projection.ts';
 
+/** A step is first resent after 10 s (± 20 %): tests move the clock past 12 s to make it due. */
+export const SAGA_STEP_TIMING = {
+  resend: { initialDelayMs: 10_000, maxDelayMs: 30_000 },
+  deadlineMs: 600_000,
+};
+
 /**
  * A fresh orders database and topic namespace; the app over them (development tokens, see
  * `bearer()`), with its orchestrator not running. The clock runs `advance()`d ahead of real time.
@@ -29,8 +35,9 @@ export async function createOrdersWorld(options: { idempotencyKeyTtlSeconds?: nu
     topicNamespace: namespace,
     host: '127.0.0.1',
     port: 0,
+    logLevel: 'silent',
     jwt: DEVELOPMENT_JWT_SETTINGS,
-    sagaStepTimeoutMs: 10_000,
+    sagaStepTiming: SAGA_STEP_TIMING,
     idempotencyKeyTtlSeconds: options.idempotencyKeyTtlSeconds ?? 86_400,
   };
   const time = { aheadMs: 0 };
@@ -47,7 +54,7 @@ export async function createOrdersWorld(options: { idempotencyKeyTtlSeconds?: nu
       namespace,
     ),
   );
-  const orchestrator: SagaOrchestrator = createOrderSagaHost(deps, { stepTimeoutMs: 10_000 });
+  const orchestrator: SagaOrchestrator = createOrderSagaHost(deps, { stepTiming: config.sagaStepTiming });
   const app = await buildApp(deps, orchestrator, {
     verifyToken: developmentVerifier(),
     idempotencyKeyTtlSeconds: config.idempotencyKeyTtlSeconds,
