@@ -1,18 +1,21 @@
 /**
- * npm run chaos -- [--seed N] [--duration 60s] [--rate 20/s]
- *                  [--faults kill-consumer,kill-relay,kill-orchestrator,kill-participant,restart-kafka,drop-db]
+ * npm run chaos -- [--seed N] [--duration 60s] [--rate 20/s] [--replicas 2] [--faults <kinds>|none]
  *                  [--quiescence 90s] [--keep]
- * Exit 0 when every invariant holds, 1 when one fails, 2 on a bad flag.
+ * Exit 0 when the run passes, 1 when it fails, 2 on a bad flag.
  */
 import { parseArgs } from 'node:util';
+import { parseReplicas, REPLICAS_VARIABLE } from '@conveyor/devstack';
 import { up } from '@conveyor/infra-local';
 import { runChaos } from './harness.ts';
 import { formatReport } from './report.ts';
 import { FAULT_KINDS, type FaultKind } from './schedule.ts';
 
 const usage =
-  'usage: npm run chaos -- [--seed N] [--duration 60s] [--rate 20/s] [--faults ' +
-  `${FAULT_KINDS.join(',')}] [--quiescence 90s] [--keep]`;
+  'usage: npm run chaos -- [--seed N] [--duration 60s] [--rate 20/s] [--replicas 2] [--faults ' +
+  `${FAULT_KINDS.join(',')}|none] [--quiescence 90s] [--keep]`;
+
+/** The chaos suite runs two of each service unless told otherwise: one replica down must refuse nothing. */
+const DEFAULT_CHAOS_REPLICAS = 2;
 
 export class FlagError extends Error {}
 
@@ -20,6 +23,7 @@ export interface CliOptions {
   seed: number;
   durationMs: number;
   rate: number;
+  replicas: number;
   faults: FaultKind[];
   quiescenceMs: number;
   keep: boolean;
@@ -34,7 +38,7 @@ function duration(flag: string, raw: string): number {
 }
 
 /** Parses and validates the flags; a bad one throws a FlagError naming it. */
-export function parseCli(argv: string[]): CliOptions {
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = {}): CliOptions {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -43,6 +47,7 @@ export function parseCli(argv: string[]): CliOptions {
         seed: { type: 'string' },
         duration: { type: 'string' },
         rate: { type: 'string' },
+        replicas: { type: 'string' },
         faults: { type: 'string' },
         quiescence: { type: 'string' },
         keep: { type: 'boolean' },
@@ -60,6 +65,14 @@ export function parseCli(argv: string[]): CliOptions {
   const rm = /^(\d+(?:\.\d+)?)(\/s)?$/.exec(rateRaw);
   if (!rm || Number(rm[1]) <= 0 || Number(rm[1]) > 500)
     throw new FlagError(`--rate must be orders per second like 20/s (at most 500); got "${rateRaw}"`);
+  const replicasRaw = values.replicas as string | undefined;
+  let replicas = DEFAULT_CHAOS_REPLICAS;
+  try {
+    if (replicasRaw !== undefined) replicas = parseReplicas(replicasRaw, '--replicas');
+    else if (env[REPLICAS_VARIABLE]) replicas = parseReplicas(env[REPLICAS_VARIABLE], REPLICAS_VARIABLE);
+  } catch (error) {
+    throw new FlagError((error as Error).message);
+  }
   const faultsRaw = (values.faults as string | undefined) ?? FAULT_KINDS.join(',');
   const faults = faultsRaw === 'none' ? [] : faultsRaw.split(',').map((f) => f.trim());
   for (const f of faults)
@@ -69,6 +82,7 @@ export function parseCli(argv: string[]): CliOptions {
     seed: Number(seedRaw),
     durationMs: duration('--duration', (values.duration as string | undefined) ?? '60s'),
     rate: Number(rm[1]),
+    replicas,
     faults: faults as FaultKind[],
     quiescenceMs: duration('--quiescence', (values.quiescence as string | undefined) ?? '90s'),
     keep: values.keep === true,
@@ -78,7 +92,7 @@ export function parseCli(argv: string[]): CliOptions {
 async function main(argv: string[]): Promise<number> {
   let options: CliOptions;
   try {
-    options = parseCli(argv);
+    options = parseCli(argv, process.env);
   } catch (error) {
     console.error(`${(error as Error).message}\n${usage}`);
     return 2;
@@ -90,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
     seed: options.seed,
     durationMs: options.durationMs,
     rate: options.rate,
+    replicas: options.replicas,
     faults: options.faults,
     quiescenceTimeoutMs: options.quiescenceMs,
     keep: options.keep,

@@ -1,11 +1,20 @@
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DevStack } from '@conveyor/devstack';
-import { type InfraEndpoints, loadInfraConfig, up } from '@conveyor/infra-local';
-import pg from 'pg';
-// ProcessTable is not exported by the package index: the pid files of the local infra.
-import { ProcessTable } from '../../infra/local/src/processes.ts';
+import type { InfraEndpoints } from '@conveyor/infra-local';
+import { failCompensations, type SabotagedSaga } from './failing-compensation.ts';
+import { localKafka, restartKafka, terminateBackends } from './infra-faults.ts';
+import type { User } from './load.ts';
+import { type SentPoison, sendPoison } from './poison.ts';
+import {
+  type ProcessFaultContext,
+  type ProcessFaultResult,
+  pauseReplica,
+  ServiceLanes,
+  stopReplicas,
+} from './process-faults.ts';
 import type { Fault } from './schedule.ts';
+import type { Supervisor } from './supervisor.ts';
+import type { ServiceName } from './targets.ts';
 
 /** What happened to one scheduled fault. */
 export interface InjectedFault {
@@ -14,211 +23,197 @@ export interface InjectedFault {
   atMs: number;
   outcome: 'injected' | 'skipped';
   note: string;
-  /** How long the target was down (process exit → ready again), when it was restarted. */
+  /** What did not end as it should (a restart that failed, a saga not compensated): each fails the run. */
+  problems: string[];
+  /** How long the target was out (stop → ready again, or pause → ready again). */
   downMs?: number;
-}
-
-/** Whether the Kafka the stack uses is the local infra's broker (which this harness may restart). */
-export function localKafka(infra: InfraEndpoints): boolean {
-  const config = loadInfraConfig({ ...process.env, KAFKA_BROKERS: '' });
-  const table = new ProcessTable(join(config.cacheDir, 'run'));
-  return (
-    table.running('kafka') !== undefined &&
-    infra.kafkaBrokers.length === 1 &&
-    infra.kafkaBrokers[0] === `127.0.0.1:${config.kafka.port}`
-  );
-}
-
-/** Stops the local broker (SIGTERM, SIGKILL after 15 s), waits, and starts it again with `up()`. */
-export async function restartKafka(downMs: number): Promise<void> {
-  const config = loadInfraConfig({ ...process.env, KAFKA_BROKERS: '' });
-  const table = new ProcessTable(join(config.cacheDir, 'run'));
-  await table.stop('kafka');
-  await sleep(downMs);
-  await up(config);
-}
-
-/** Ends every connection to the service's database (except ours): pg_terminate_backend. */
-export async function terminateBackends(serverUrl: string, database: string): Promise<number> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query(
-      'SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-      [database],
-    );
-    return Number(rows[0].n);
-  } finally {
-    await client.end();
-  }
+  /** kill-both: from the stop until every replica of the service was ready again. */
+  outage?: { service: ServiceName; fromMs: number; toMs: number };
+  poison?: SentPoison;
+  sabotaged?: SabotagedSaga[];
 }
 
 export interface FaultInjectorOptions {
   stack: DevStack;
   infra: InfraEndpoints;
+  namespace: string;
   schedule: Fault[];
   startedAt: number;
   supervisor: Supervisor;
+  /** What failing-compensation needs: a user, an admin token, the product kept for it, how many orders. */
+  operator: { user: User; adminToken: string; spareProductId: string; ordersPerFault: number };
   log?: (line: string) => void;
 }
 
+/** The record's injection time and note, when a process fault's stop (or SIGSTOP) is done. */
+const injected = (record: InjectedFault, log: (line: string) => void) => (atMs: number, note: string) => {
+  record.atMs = atMs;
+  record.note = note;
+  logInjected(record, log);
+};
+
+const logInjected = (record: InjectedFault, log: (line: string) => void) =>
+  log(`fault at t+${(record.atMs / 1000).toFixed(1)}s: ${record.fault.kind} ${record.note}`);
+
+/** The record, once a process fault is over (every target ready again). */
+const over = (record: InjectedFault) => (result: ProcessFaultResult) => {
+  record.downMs = result.readyAtMs - result.atMs;
+  record.note = result.note;
+  record.problems.push(...result.failures);
+};
+
+/** A process fault that could not be injected (its target was not running). */
+const unable = (record: InjectedFault) => (error: unknown) => {
+  record.outcome = 'skipped';
+  record.note = `failed to inject: ${(error as Error).message}`;
+};
+
 /**
- * Runs the schedule: at each fault's time, injects it; a killed process is restarted after its
- * delay (ServiceProcess.start + waitReady) in the background. `done` settles when every fault
- * and restart is over.
+ * Runs the schedule: at each fault's time, injects it. Restarts, resumes and the failing
+ * compensations run in the background; the result settles when every one of them is over, with
+ * `problems` for any that did not end as it should (the run then fails).
  */
 export async function runFaults(options: FaultInjectorOptions): Promise<InjectedFault[]> {
-  const { stack, schedule, startedAt } = options;
+  const { stack, schedule, startedAt, infra } = options;
   const log = options.log ?? (() => undefined);
-  const kafkaIsLocal = localKafka(options.infra);
+  const now = () => Date.now() - startedAt;
+  const kafkaIsLocal = localKafka(infra);
   const results: InjectedFault[] = [];
-  const restarts: Promise<void>[] = [];
+  const background: Promise<void>[] = [];
+  const processes: ProcessFaultContext = {
+    stack,
+    supervisor: options.supervisor,
+    lanes: new ServiceLanes(),
+    now,
+  };
+  // One broker restart at a time, each after the previous one's `up()` (tens of seconds).
   let kafkaBusy: Promise<void> = Promise.resolve();
-  /** The restart in progress of each service: a new fault on it waits until it is ready again. */
-  const restarting = new Map<string, Promise<void>>();
-  for (const fault of schedule) {
+  // One failing compensation at a time: two refusals of the one spare product would refuse each
+  // other's replays.
+  let sabotageBusy: Promise<void> = Promise.resolve();
+  for (const [index, fault] of schedule.entries()) {
     const wait = startedAt + fault.atMs - Date.now();
     if (wait > 0) await sleep(wait);
-    const atMs = Date.now() - startedAt;
-    const record: InjectedFault = { fault, atMs, outcome: 'injected', note: '' };
+    const record: InjectedFault = { fault, atMs: now(), outcome: 'injected', note: '', problems: [] };
     results.push(record);
     try {
-      if (fault.kind === 'drop-db') {
-        const n = await terminateBackends(options.infra.databaseUrl, stack.databaseName(fault.service));
-        record.note = `${n} backends of ${stack.databaseName(fault.service)} terminated`;
-      } else if (fault.kind === 'restart-kafka') {
-        if (!kafkaIsLocal) {
-          record.outcome = 'skipped';
-          record.note = 'Kafka is external (KAFKA_BROKERS), not started by the local infra: not restarted';
-        } else {
-          await kafkaBusy;
-          const begun = Date.now();
-          kafkaBusy = restartKafka(fault.restartAfterMs).then(
-            () => {
-              record.downMs = Date.now() - begun;
-              record.note = `broker stopped and back in ${((Date.now() - begun) / 1000).toFixed(1)} s`;
-              log(`fault: kafka is back after ${record.downMs} ms`);
-            },
-            (error) => {
-              record.note = `RESTART FAILED: ${(error as Error).message}`;
-            },
-          );
-          record.note = 'broker stopping';
-          restarts.push(kafkaBusy);
+      switch (fault.kind) {
+        case 'drop-db': {
+          const n = await terminateBackends(infra.databaseUrl, stack.databaseName(fault.service));
+          record.note = `${n} backends of ${stack.databaseName(fault.service)} terminated`;
+          break;
         }
-      } else {
-        const target = stack.process(fault.service);
-        // The previous fault's restart of this process is still going: wait until it is ready
-        // (killing it while it starts would be another fault than the one scheduled).
-        const pendingRestart = restarting.get(fault.service);
-        if (pendingRestart) await pendingRestart;
-        await options.supervisor.hold(fault.service);
-        record.atMs = Date.now() - startedAt;
-        const begun = Date.now();
-        if (!target.running) {
-          // It died on its own between two supervisor checks: that is a crash, not this fault.
-          options.supervisor.recordExit(fault.service, record.atMs, target.spec.name);
-        }
-        const code = await target.stop(fault.signal, 20_000);
-        record.note = `${fault.service} pid exited (code ${code}) on ${fault.signal}; role ${fault.role}`;
-        const restart = (async () => {
-          await sleep(fault.restartAfterMs);
-          target.start();
-          try {
-            await target.waitReady(120_000);
-            record.downMs = Date.now() - begun;
-            log(`fault: ${fault.service} restarted, ready after ${record.downMs} ms`);
-          } catch (error) {
-            record.note += `; RESTART FAILED: ${(error as Error).message}`;
-          } finally {
-            options.supervisor.release(fault.service);
+        case 'restart-kafka': {
+          if (!kafkaIsLocal) {
+            record.outcome = 'skipped';
+            record.note = 'Kafka is external (KAFKA_BROKERS), not started by the local infra: not restarted';
+            break;
           }
-        })();
-        restarting.set(fault.service, restart);
-        restarts.push(restart);
+          record.note = 'broker stopping once an earlier restart, if any, is over';
+          kafkaBusy = kafkaBusy.then(async () => {
+            record.atMs = now();
+            const begun = Date.now();
+            try {
+              await restartKafka(fault.restartAfterMs);
+              record.downMs = Date.now() - begun;
+              record.note = `broker stopped and back in ${(record.downMs / 1000).toFixed(1)} s`;
+              log(`fault: kafka is back after ${record.downMs} ms`);
+            } catch (error) {
+              record.problems.push(`the broker did not come back: ${(error as Error).message}`);
+            }
+          });
+          background.push(kafkaBusy);
+          break;
+        }
+        case 'poison':
+          // In the background: with the broker down the send waits for it (up to a minute).
+          record.note = 'sending';
+          background.push(
+            sendPoison(infra.kafkaBrokers, options.namespace, fault.topic, fault.flavour).then(
+              (poison) => {
+                record.poison = poison;
+                record.note = `message ${poison.messageId} written to ${poison.topic}; expected in its .dlq from ${poison.consumers.join(', ')}`;
+              },
+              (error) => {
+                record.outcome = 'skipped';
+                record.note = `failed to inject: ${(error as Error).message}`;
+              },
+            ),
+          );
+          break;
+        case 'failing-compensation': {
+          const { user, adminToken, spareProductId, ordersPerFault } = options.operator;
+          record.note = 'refusing releases once an earlier failing-compensation, if any, is over';
+          const sabotage = sabotageBusy
+            .then(() => {
+              record.atMs = now();
+              return failCompensations({
+                inventoryUrl: stack.databaseUrl('inventory'),
+                ordersUrl: stack.databaseUrl('orders'),
+                gatewayUrl: stack.url('gateway'),
+                productId: spareProductId,
+                user,
+                adminToken,
+                startedAt,
+                name: `${index}`,
+                orders: ordersPerFault,
+                log,
+              });
+            })
+            .then(
+              (result) => {
+                record.sabotaged = result.sagas;
+                record.downMs = result.windowMs;
+                record.note = result.note;
+                record.problems.push(...result.problems);
+              },
+              (error) => {
+                record.problems.push(`failing-compensation broke off: ${(error as Error).message}`);
+              },
+            );
+          sabotageBusy = sabotage;
+          background.push(sabotage);
+          break;
+        }
+        case 'pause':
+          background.push(
+            pauseReplica(processes, fault.service, fault.replica, {
+              pauseMs: fault.pauseMs,
+              onInjected: injected(record, log),
+            }).then(over(record), unable(record)),
+          );
+          break;
+        case 'kill-both': {
+          const replicas = stack.replicasOf(fault.service).map((_, i) => i);
+          background.push(
+            stopReplicas(processes, fault.service, replicas, {
+              ...fault,
+              onInjected: injected(record, log),
+            }).then((result) => {
+              over(record)(result);
+              record.outage = { service: fault.service, fromMs: result.atMs, toMs: result.readyAtMs };
+            }, unable(record)),
+          );
+          break;
+        }
+        default:
+          background.push(
+            stopReplicas(processes, fault.service, [fault.replica], {
+              ...fault,
+              onInjected: injected(record, log),
+            }).then((result) => {
+              over(record)(result);
+              record.note += `; role ${fault.role}`;
+            }, unable(record)),
+          );
       }
-      log(`fault at t+${(record.atMs / 1000).toFixed(1)}s: ${fault.kind} ${record.note}`);
+      // Process faults are logged when their lane runs them (see `injected`).
+      if (record.note) logInjected(record, log);
     } catch (error) {
       record.outcome = 'skipped';
       record.note = `failed to inject: ${(error as Error).message}`;
     }
   }
-  await Promise.all(restarts);
+  await Promise.all(background);
   return results;
-}
-
-/** A process that exited without the harness asking (a crash), and its restart. */
-export interface UnexpectedExit {
-  member: string;
-  /** Milliseconds since the load started when the exit was noticed. */
-  atMs: number;
-  exitCode: number | null;
-  note: string;
-}
-
-/**
- * Watches every process of the stack like a process supervisor would: one that exits while the
- * fault injector did not stop it is recorded (a crash is a finding: the run fails) and restarted,
- * so the run goes on and the invariants are still checked.
- */
-export class Supervisor {
-  readonly exits: UnexpectedExit[] = [];
-  private readonly held = new Set<string>();
-  private readonly restarting = new Map<string, Promise<void>>();
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly stack: DevStack,
-    private readonly startedAt: number,
-    private readonly log: (line: string) => void = () => undefined,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => this.check(), 250);
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await Promise.all(this.restarting.values());
-  }
-
-  /** The fault injector takes the process over (waits for a restart of ours first). */
-  async hold(member: string): Promise<void> {
-    await this.restarting.get(member);
-    this.held.add(member);
-  }
-
-  /** A process found dead by the injector before it stopped it. */
-  recordExit(member: string, atMs: number, name: string): void {
-    this.exits.push({
-      member,
-      atMs,
-      exitCode: null,
-      note: `${name} was found dead when a fault was about to stop it`,
-    });
-  }
-
-  release(member: string): void {
-    this.held.delete(member);
-  }
-
-  private check(): void {
-    for (const [member, p] of this.stack.processes) {
-      if (p.running || this.held.has(member) || this.restarting.has(member)) continue;
-      const record: UnexpectedExit = { member, atMs: Date.now() - this.startedAt, exitCode: null, note: '' };
-      this.exits.push(record);
-      const restart = (async () => {
-        record.exitCode = await p.stop();
-        this.log(`UNEXPECTED EXIT: ${member} exited with code ${record.exitCode}; restarting`);
-        p.start();
-        try {
-          await p.waitReady(120_000);
-          record.note = `restarted, ready after ${((Date.now() - this.startedAt - record.atMs) / 1000).toFixed(1)} s`;
-        } catch (error) {
-          record.note = `RESTART FAILED: ${(error as Error).message}`;
-        }
-      })().finally(() => this.restarting.delete(member));
-      this.restarting.set(member, restart);
-    }
-  }
 }

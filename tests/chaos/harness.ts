@@ -1,15 +1,28 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DevStack, type SERVICE_NAMES } from '@conveyor/devstack';
+import { DevStack } from '@conveyor/devstack';
 import { type InfraEndpoints, loadInfraConfig } from '@conveyor/infra-local';
-import pg from 'pg';
-import { type InjectedFault, runFaults, Supervisor, type UnexpectedExit } from './faults.ts';
+import { type InjectedFault, runFaults } from './faults.ts';
+import {
+  type AcceptedOrder,
+  type AvailabilityFigure,
+  availability,
+  type LatencyFigure,
+  latency,
+  type OutcomesFigure,
+  outcomes,
+} from './figures.ts';
 import { checkInvariants, type InvariantContext, type InvariantResult } from './invariants.ts';
-import { createUsers, type Intent, runLoad } from './load.ts';
+import { createUsers, devToken, fetchCatalogue, type LoadResult, runLoad } from './load.ts';
+import { readOrderFacts } from './order-facts.ts';
+import { type Intent, pickProducts, planOrders, unitsNeeded } from './plan.ts';
 import { type QuiescenceState, waitForQuiescence } from './quiescence.ts';
 import { buildSchedule, type Fault, type FaultKind, mulberry32 } from './schedule.ts';
+import { receiveStock } from './stock.ts';
+import { everyProcess, Supervisor, type UnexpectedExit } from './supervisor.ts';
+import { sampleTimeline, type TimelineSample } from './timeline.ts';
 
 export interface ChaosOptions {
   infra: InfraEndpoints;
@@ -18,10 +31,13 @@ export interface ChaosOptions {
   /** Orders per second. */
   rate: number;
   faults: readonly FaultKind[];
+  /** Processes per service. @default 2 */
+  replicas?: number;
   /** Bound of the wait for quiescence. @default 90000 */
   quiescenceTimeoutMs?: number;
   /** Keep the databases (and say where the logs are). @default false */
   keep?: boolean;
+  /** @default 8 */
   users?: number;
   log?: (line: string) => void;
   /** Called after quiescence and before the checks, with the stack (tests break things here). */
@@ -32,17 +48,11 @@ export interface ChaosOptions {
   schedule?: Fault[];
 }
 
-export type OrderOutcome =
-  | 'confirmed'
-  | 'cancelled: out of stock'
-  | 'cancelled: declined'
-  | 'cancelled: other'
-  | 'pending';
-
 export interface ChaosReport {
   seed: number;
   durationMs: number;
   rate: number;
+  replicas: number;
   faultKinds: readonly FaultKind[];
   namespace: string;
   logDir: string;
@@ -51,18 +61,21 @@ export interface ChaosReport {
   /** Processes that exited without being killed on purpose (each one fails the run). */
   unexpectedExits: UnexpectedExit[];
   sent: Record<Intent, number>;
-  refused: Record<string, number>;
+  /** Units received into stock before the load, so that every order's intent holds. */
+  receivedUnits: number;
   skipped: number;
-  /** Outcome of every accepted order, by what it was meant to do. */
-  outcomes: Record<Intent, Partial<Record<OrderOutcome, number>>>;
-  /** Why orders ended 'cancelled: other' (ids masked), with counts. */
-  otherReasons: Record<string, number>;
-  /** Orders in the database that no 202 reported (e.g. a 502 after the order was taken). */
+  outcomes: OutcomesFigure;
+  availability: AvailabilityFigure;
+  latency: LatencyFigure;
+  /** Orders in the database that no 202 reported (e.g. a 504 after the order was taken). */
   unreportedOrders: number;
   quiescence: { reached: boolean; tookMs: number; state: QuiescenceState; error?: string };
   invariants: InvariantResult[];
+  /** The completed saga resent the most, as the admin API shows it (or why it could not be read). */
+  timeline: TimelineSample | string | undefined;
   timings: {
-    startMs: number /** Load plus the restarts still running when it ended. */;
+    startMs: number;
+    /** Load plus the restarts and replays still running when it ended. */
     loadMs: number;
     quiescenceMs: number;
     checksMs: number;
@@ -71,29 +84,30 @@ export interface ChaosReport {
   pass: boolean;
 }
 
-/** Starts a stack, runs load and faults, waits for quiescence, checks every invariant, tears down. */
+/** Orders each failing-compensation fault places (and needs stock for). */
+const SABOTAGED_ORDERS = 1;
+
+/** Starts a stack, runs load and faults, waits for quiescence, checks invariants and figures, tears down. */
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const log = options.log ?? (() => undefined);
+  const replicas = options.replicas ?? 2;
   const t0 = Date.now();
   const namespace = `chaos_${options.seed}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const logDir = mkdtempSync(join(tmpdir(), 'conveyor-chaos-'));
   const schedule =
     options.schedule ??
-    buildSchedule({ seed: options.seed, durationMs: options.durationMs, kinds: options.faults });
-  const rootDir = loadInfraConfig().rootDir;
+    buildSchedule({ seed: options.seed, durationMs: options.durationMs, kinds: options.faults, replicas });
   const stack = new DevStack({
-    rootDir,
+    rootDir: loadInfraConfig().rootDir,
     infra: options.infra,
     databasePrefix: namespace,
     topicNamespace: namespace,
     ports: 'free',
+    replicas,
     logDir,
-    env: {
-      orders: { ORDERS_SAGA_STEP_TIMEOUT_MS: '5000' },
-      gateway: { RATE_LIMIT_MAX: '1000000' },
-    },
+    env: { gateway: { RATE_LIMIT_MAX: '1000000' } },
   });
-  log(`starting the stack (namespace ${namespace}, logs in ${logDir})`);
+  log(`starting the stack (${replicas} replicas, namespace ${namespace}, logs in ${logDir})`);
   try {
     await stack.start();
   } catch (error) {
@@ -112,74 +126,114 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let report: ChaosReport;
   let supervisor: Supervisor | undefined;
   try {
-    const users = await createUsers(stack.url('gateway'), options.users ?? 8, namespace);
+    const gatewayUrl = stack.url('gateway');
+    const adminToken = devToken(randomUUID(), ['admin']);
+    const users = await createUsers(gatewayUrl, options.users ?? 8, namespace);
+    const catalogue = await fetchCatalogue(gatewayUrl, users[0]!.token);
+    const plan = planOrders({
+      random: mulberry32(options.seed ^ 0x5eed),
+      rate: options.rate,
+      durationMs: options.durationMs,
+      users: users.length,
+      catalogue,
+    });
+    const { spare } = pickProducts(catalogue);
+    const needed = unitsNeeded(plan);
+    const sabotages = schedule.filter((f) => f.kind === 'failing-compensation').length;
+    if (sabotages > 0) needed.set(spare.id, sabotages * SABOTAGED_ORDERS);
+    const received = await receiveStock(stack.databaseUrl('inventory'), needed);
+    const receivedUnits = [...received.values()].reduce((a, b) => a + b, 0);
     log(
-      `${users.length} users known to orders; load ${options.rate}/s for ${options.durationMs / 1000} s, ${schedule.length} faults`,
+      `${users.length} users known to orders; ${plan.length} orders planned at ${options.rate}/s for ` +
+        `${options.durationMs / 1000} s (${receivedUnits} units received into stock); ${schedule.length} faults`,
     );
     const loadStarted = Date.now();
     supervisor = new Supervisor(stack, loadStarted, log);
     supervisor.start();
     const [load, injected] = await Promise.all([
-      runLoad(
-        {
-          gatewayUrl: stack.url('gateway'),
-          rootDir: rootDir,
-          rate: options.rate,
-          durationMs: options.durationMs,
-          random: mulberry32(options.seed ^ 0x5eed),
+      runLoad({ gatewayUrl, plan, users, startedAt: loadStarted }),
+      runFaults({
+        stack,
+        infra: options.infra,
+        namespace,
+        schedule,
+        startedAt: loadStarted,
+        supervisor,
+        operator: {
+          user: users[0]!,
+          adminToken,
+          spareProductId: spare.id,
+          ordersPerFault: SABOTAGED_ORDERS,
         },
-        users,
-      ),
-      runFaults({ stack, infra: options.infra, schedule, startedAt: loadStarted, supervisor, log }),
+        log,
+      }),
     ]);
     const tLoaded = Date.now();
-    log(`load over: ${load.accepted.size} orders accepted; waiting for quiescence`);
-    const databaseUrl = (s: (typeof SERVICE_NAMES)[number]) => stack.databaseUrl(s);
+    const accepted = acceptedOrders(load, injected);
+    log(`load over: ${accepted.length} orders accepted; waiting for quiescence`);
     const q = await waitForQuiescence(
       {
-        databaseUrl,
+        databaseUrl: (s) => stack.databaseUrl(s),
         kafkaBrokers: options.infra.kafkaBrokers,
         topicNamespace: namespace,
-        allRunning: () => [...stack.processes.values()].every((p) => p.running),
+        allRunning: () => everyProcess(stack).every(({ process }) => process.running),
       },
       options.quiescenceTimeoutMs ?? 90_000,
     );
     const tQuiet = Date.now();
-    log(
-      q.state.quiet
-        ? `quiet after ${(q.tookMs / 1000).toFixed(1)} s`
-        : `NOT quiet after ${(q.tookMs / 1000).toFixed(1)} s`,
-    );
+    log(`${q.state.quiet ? 'quiet' : 'NOT quiet'} after ${(q.tookMs / 1000).toFixed(1)} s`);
     await options.beforeChecks?.(stack);
     const context: InvariantContext = {
-      databaseUrl,
+      databaseUrl: (s) => stack.databaseUrl(s),
       kafkaBrokers: options.infra.kafkaBrokers,
       topicNamespace: namespace,
+      receivedStock: received,
+      poison: injected.flatMap((f) => (f.poison ? [f.poison] : [])),
+      sabotaged: injected.flatMap((f) => f.sabotaged ?? []),
     };
     const invariants = await checkInvariants(context);
-    const { outcomes, unreported, otherReasons } = await classify(stack.databaseUrl('orders'), load.accepted);
+    const facts = await readOrderFacts(stack.databaseUrl('orders'));
+    const outcomeFigure = outcomes(accepted, facts);
+    const availabilityFigure = availability(
+      load.requests,
+      injected.flatMap((f) => (f.outage ? [f.outage] : [])),
+    );
+    const latencyFigure = latency(
+      accepted,
+      facts,
+      injected.filter((f) => f.outcome === 'injected').map((f) => f.atMs),
+      loadStarted,
+    );
+    const known = new Set(accepted.map((o) => o.orderId));
+    const timeline = await sampleTimeline(stack.databaseUrl('orders'), gatewayUrl, adminToken).catch(
+      (error: unknown) => `not read: ${(error as Error).message}`,
+    );
     await supervisor.stop();
     const tChecked = Date.now();
     await options.afterChecks?.(context, stack);
-    const restartFailed = injected.some((f) => f.note.includes('FAILED'));
+    const sent: Record<Intent, number> = { ok: 0, 'out-of-stock': 0, declined: 0 };
+    for (const r of load.requests) sent[r.intent]++;
     report = {
       seed: options.seed,
       durationMs: options.durationMs,
       rate: options.rate,
+      replicas,
       faultKinds: options.faults,
       namespace,
       logDir,
       schedule,
       injected,
       unexpectedExits: supervisor.exits,
-      sent: load.sent,
-      refused: load.refused,
+      sent,
+      receivedUnits,
       skipped: load.skipped,
-      outcomes,
-      unreportedOrders: unreported,
-      otherReasons,
+      outcomes: outcomeFigure,
+      availability: availabilityFigure,
+      latency: latencyFigure,
+      unreportedOrders: [...facts.keys()].filter((id) => !known.has(id)).length,
       quiescence: { reached: q.state.quiet, tookMs: q.tookMs, state: q.state, error: q.error },
       invariants,
+      timeline,
       timings: {
         startMs: tStarted - t0,
         loadMs: tLoaded - loadStarted,
@@ -188,7 +242,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         totalMs: 0,
       },
       pass:
-        q.state.quiet && !restartFailed && supervisor.exits.length === 0 && invariants.every((i) => i.pass),
+        q.state.quiet &&
+        injected.every((f) => f.problems.length === 0) &&
+        supervisor.exits.length === 0 &&
+        invariants.every((i) => i.pass) &&
+        outcomeFigure.pass &&
+        availabilityFigure.pass,
     };
   } finally {
     await supervisor?.stop();
@@ -199,44 +258,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   return report;
 }
 
-async function classify(ordersUrl: string, accepted: Map<string, Intent>) {
-  const client = new pg.Client({ connectionString: ordersUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ order_id: string; status: string; reason: string | null }>(
-      'SELECT order_id::text, status, reason FROM order_views',
-    );
-    const outcomes: Record<Intent, Partial<Record<OrderOutcome, number>>> = {
-      ok: {},
-      'out-of-stock': {},
-      declined: {},
-    };
-    let unreported = 0;
-    const otherReasons: Record<string, number> = {};
-    for (const row of rows) {
-      const intent = accepted.get(row.order_id);
-      if (!intent) {
-        unreported++;
-        continue;
-      }
-      const outcome: OrderOutcome =
-        row.status === 'confirmed'
-          ? 'confirmed'
-          : row.status === 'pending'
-            ? 'pending'
-            : /insufficient stock/i.test(row.reason ?? '')
-              ? 'cancelled: out of stock'
-              : /declin/i.test(row.reason ?? '')
-                ? 'cancelled: declined'
-                : 'cancelled: other';
-      outcomes[intent][outcome] = (outcomes[intent][outcome] ?? 0) + 1;
-      if (outcome === 'cancelled: other') {
-        const reason = (row.reason ?? '(none)').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<id>');
-        otherReasons[reason] = (otherReasons[reason] ?? 0) + 1;
-      }
-    }
-    return { outcomes, unreported, otherReasons };
-  } finally {
-    await client.end();
-  }
+/** The load's accepted orders, and the declined ones failing-compensation placed itself. */
+function acceptedOrders(load: LoadResult, injected: readonly InjectedFault[]): AcceptedOrder[] {
+  const fromLoad = load.requests.flatMap((r) =>
+    r.result === 'accepted' && r.orderId
+      ? [{ orderId: r.orderId, intent: r.intent, sentAtMs: r.sentAtMs, source: 'load' as const }]
+      : [],
+  );
+  const fromFaults = injected.flatMap((f) =>
+    (f.sabotaged ?? []).map(
+      (s): AcceptedOrder => ({
+        orderId: s.orderId,
+        intent: 'declined',
+        sentAtMs: s.sentAtMs,
+        source: 'fault',
+      }),
+    ),
+  );
+  return [...fromLoad, ...fromFaults];
 }

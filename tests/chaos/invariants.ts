@@ -1,10 +1,14 @@
+import { type ListedDeadLetter, listDeadLetters } from '@conveyor/events';
+import { topicNames } from '@conveyor/schemas';
 import { Kafka, logLevel } from 'kafkajs';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { stockConservation } from '../../services/inventory/src/application/stock-conservation.ts';
 // Imported by file, not through the service's index, so the check needs only kysely.
 import { SEED_PRODUCTS } from '../../services/inventory/src/db/seed-products.ts';
-import type { ServiceName } from './schedule.ts';
+import { REFUSED_RELEASE, type SabotagedSaga } from './failing-compensation.ts';
+import type { SentPoison } from './poison.ts';
+import { SERVICES, type ServiceName } from './targets.ts';
 
 export interface InvariantResult {
   name: string;
@@ -20,10 +24,12 @@ export interface InvariantContext {
   databaseUrl(service: ServiceName): string;
   kafkaBrokers: string[];
   topicNamespace: string;
-  /** Sagas whose compensation was broken on purpose (none in the current fault kinds). */
-  expectedFailedSagas?: ReadonlySet<string>;
-  /** Dead-letter topics that received a poison message on purpose (none in the current fault kinds). */
-  expectedDeadLetters?: ReadonlyMap<string, number>;
+  /** Units the harness received into stock before the load, per product (on top of the seed's). */
+  receivedStock?: ReadonlyMap<string, number>;
+  /** Poison messages the run wrote: each must be dead-lettered by every reader of its topic. */
+  poison?: readonly SentPoison[];
+  /** Sagas whose compensation was refused on purpose: they failed, were replayed, must be compensated. */
+  sabotaged?: readonly SabotagedSaga[];
 }
 
 const LIST_AT_MOST = 10;
@@ -50,18 +56,26 @@ function result(name: string, counts: Record<string, number>, details: string[])
   };
 }
 
-/** 1. Every saga is completed or compensated (failed only where a compensation was broken on purpose). */
+/**
+ * 1. Every saga is completed or compensated: a saga whose compensation was refused on purpose
+ * failed, was replayed, and must be compensated by now like the rest.
+ */
 export async function sagasTerminal(ctx: InvariantContext): Promise<InvariantResult> {
   return withClient(ctx.databaseUrl('orders'), async (db) => {
     const { rows } = await db.query<{ id: string; status: string; failure_reason: string | null }>(
       'SELECT id, status, failure_reason FROM saga_instances',
     );
-    const counts: Record<string, number> = { sagas: rows.length };
+    const sabotaged = ctx.sabotaged ?? [];
+    const counts: Record<string, number> = {
+      sagas: rows.length,
+      failedOnPurpose: sabotaged.filter((s) => s.failed).length,
+    };
     const details: string[] = [];
+    for (const s of sabotaged)
+      if (!s.failed) details.push(`saga ${s.sagaId} had its release refused but never reached failed`);
     for (const saga of rows) {
       counts[saga.status] = (counts[saga.status] ?? 0) + 1;
       if (saga.status === 'completed' || saga.status === 'compensated') continue;
-      if (saga.status === 'failed' && ctx.expectedFailedSagas?.has(saga.id)) continue;
       details.push(
         `saga ${saga.id} is ${saga.status}${saga.failure_reason ? ` (${saga.failure_reason})` : ''}`,
       );
@@ -70,11 +84,18 @@ export async function sagasTerminal(ctx: InvariantContext): Promise<InvariantRes
       'SELECT v.order_id FROM order_views v LEFT JOIN saga_instances s ON s.id = v.saga_id WHERE s.id IS NULL',
     );
     for (const o of orphans) details.push(`order ${o.order_id} has no saga instance`);
-    return result('1. sagas terminal (completed or compensated)', counts, details);
+    return result(
+      '1. sagas terminal (completed or compensated; failed on purpose, then replayed)',
+      counts,
+      details,
+    );
   });
 }
 
-/** 2. Per product: initial stock = available + reserved + sold, and reservations explain reserved and sold. */
+/**
+ * 2. Per product: received = available + reserved + sold, reservations explain reserved and sold,
+ * and received = the seed's stock plus what the harness received before the load.
+ */
 export async function stockConserved(ctx: InvariantContext): Promise<InvariantResult> {
   const db = new Kysely<any>({
     dialect: new PostgresDialect({
@@ -97,14 +118,23 @@ export async function stockConserved(ctx: InvariantContext): Promise<InvariantRe
       sold += p.sold;
       reserved += p.reserved;
       const seeded = initial.get(p.productId);
-      if (seeded !== undefined && seeded !== p.received)
-        details.push(`${p.sku}: received ${p.received} but the seed stock is ${seeded}`);
+      const receipts = ctx.receivedStock?.get(p.productId) ?? 0;
+      if (seeded !== undefined && seeded + receipts !== p.received)
+        details.push(
+          `${p.sku}: received ${p.received} but the seed stock is ${seeded} and ${receipts} were received`,
+        );
     }
     // After quiescence no reservation may stay held: every saga ended.
     if (reserved > 0) details.push(`${reserved} units still reserved after every saga ended`);
     return result(
-      '2. stock conservation (initial = available + reserved + sold)',
-      { products: conservation.products.length, violations: conservation.violations.length, sold, reserved },
+      '2. stock conservation (received = available + reserved + sold)',
+      {
+        products: conservation.products.length,
+        violations: conservation.violations.length,
+        receivedBeforeLoad: [...(ctx.receivedStock?.values() ?? [])].reduce((a, b) => a + b, 0),
+        sold,
+        reserved,
+      },
       details,
     );
   } finally {
@@ -192,8 +222,6 @@ export async function chargedOnce(ctx: InvariantContext): Promise<InvariantResul
   return result('3. charged exactly once / refunded exactly once', counts, details);
 }
 
-const SERVICES: ServiceName[] = ['users', 'inventory', 'payments', 'orders'];
-
 /** 4. Every outbox row published; no inbox holds a message id twice (per consumer). */
 export async function outboxAndInbox(ctx: InvariantContext): Promise<InvariantResult> {
   const details: string[] = [];
@@ -268,31 +296,79 @@ export async function readModelsMatch(ctx: InvariantContext): Promise<InvariantR
   });
 }
 
-/** 6. Dead-letter topics of the run's namespace are empty (unless a poison message was sent on purpose). */
-export async function deadLettersEmpty(ctx: InvariantContext): Promise<InvariantResult> {
-  const admin = new Kafka({
+/**
+ * 6. The dead-letter topics of the run's namespace hold exactly what the run caused on purpose:
+ * each poison message, dead-lettered by every reader of its topic (a reader may do it twice: a
+ * crash between the dead letter and its offset commit redelivers it), and the release commands the
+ * failing-compensation fault refused. Anything else there is a message a service gave up on.
+ */
+export async function deadLettersExpected(ctx: InvariantContext): Promise<InvariantResult> {
+  const kafka = new Kafka({
     clientId: 'conveyor-chaos-check',
     brokers: ctx.kafkaBrokers,
     logLevel: logLevel.NOTHING,
-  }).admin();
+  });
+  const admin = kafka.admin();
   await admin.connect();
+  const letters: ListedDeadLetter[] = [];
+  let topics: string[];
   try {
     const prefix = `${ctx.topicNamespace}.`;
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix) && t.endsWith('.dlq'));
-    const details: string[] = [];
-    let letters = 0;
+    topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix) && t.endsWith('.dlq'));
     for (const topic of topics) {
       const offsets = await admin.fetchTopicOffsets(topic);
-      const n = offsets.reduce((sum, o) => sum + (Number(o.high) - Number(o.low)), 0);
-      letters += n;
-      const expected = ctx.expectedDeadLetters?.get(topic) ?? 0;
-      if (n !== expected) details.push(`${topic}: ${n} dead letters (expected ${expected})`);
+      if (offsets.every((o) => o.high === o.low)) continue;
+      letters.push(...(await listDeadLetters({ kafka, topic, timeoutMs: 30_000 })));
     }
-    if (topics.length === 0) details.push(`no dead-letter topics found under ${prefix}`);
-    return result('6. dead-letter topics empty', { topics: topics.length, deadLetters: letters }, details);
   } finally {
     await admin.disconnect();
   }
+  const details: string[] = [];
+  if (topics.length === 0) details.push(`no dead-letter topics found under ${ctx.topicNamespace}.`);
+  const poison = new Map((ctx.poison ?? []).map((p) => [p.messageId, p]));
+  const readers = new Map<string, string[]>();
+  const inventoryCommands = topicNames(ctx.topicNamespace).inventoryCommands;
+  const counts = {
+    topics: topics.length,
+    deadLetters: letters.length,
+    poison: 0,
+    refusedReleases: 0,
+    duplicates: 0,
+    unexpected: 0,
+  };
+  for (const letter of letters) {
+    const sent = letter.messageId ? poison.get(letter.messageId) : undefined;
+    if (sent && sent.topic === letter.originalTopic) {
+      counts.poison++;
+      const seen = readers.get(sent.messageId) ?? [];
+      if (seen.includes(letter.consumer ?? '')) counts.duplicates++;
+      readers.set(sent.messageId, [...seen, letter.consumer ?? '']);
+      continue;
+    }
+    if (letter.originalTopic === inventoryCommands && letter.error?.includes(REFUSED_RELEASE)) {
+      counts.refusedReleases++;
+      continue;
+    }
+    counts.unexpected++;
+    details.push(
+      `${letter.originalTopic}: ${letter.messageType ?? '(no type)'} ${letter.messageId ?? '(no id)'} dead-lettered by ` +
+        `${letter.consumer ?? '?'} after ${letter.attempts ?? '?'} attempts: ${letter.errorCode ?? ''} ${letter.error ?? ''}`,
+    );
+  }
+  for (const sent of poison.values()) {
+    const seen = new Set(readers.get(sent.messageId) ?? []);
+    for (const consumer of sent.consumers)
+      if (!seen.has(consumer))
+        details.push(
+          `poison ${sent.messageId} (${sent.flavour}) on ${sent.topic} was not dead-lettered by ${consumer}`,
+        );
+    for (const consumer of seen)
+      if (!sent.consumers.includes(consumer))
+        details.push(
+          `poison ${sent.messageId} on ${sent.topic} was dead-lettered by ${consumer}, a reader the run does not know`,
+        );
+  }
+  return result('6. dead letters: exactly the poison messages and the refused releases', counts, details);
 }
 
 export const INVARIANTS = [
@@ -301,7 +377,7 @@ export const INVARIANTS = [
   chargedOnce,
   outboxAndInbox,
   readModelsMatch,
-  deadLettersEmpty,
+  deadLettersExpected,
 ];
 
 /** Every invariant; a check that throws is a failure with the error as its detail. */

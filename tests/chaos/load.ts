@@ -1,44 +1,61 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEVELOPMENT_JWT_SECRET, signToken } from '@conveyor/http';
+import type { Intent, PlannedOrder, Product } from './plan.ts';
 
-/** What the load generator meant an order to do. */
-export type Intent = 'ok' | 'out-of-stock' | 'declined';
+export interface User {
+  id: string;
+  token: string;
+}
+
+/** One POST /api/orders of the load, as the client saw it. */
+export interface OrderRequest {
+  index: number;
+  intent: Intent;
+  /** ms after the load started. */
+  sentAtMs: number;
+  answeredAtMs: number;
+  /** 'accepted' (202), another HTTP status, 'network' (no answer) or 'timeout' (client gave up). */
+  result: 'accepted' | 'network' | 'timeout' | `${number}`;
+  orderId?: string;
+}
 
 export interface LoadOptions {
   gatewayUrl: string;
-  rootDir: string;
-  /** Orders per second. */
-  rate: number;
-  durationMs: number;
-  /** Seeded PRNG for the mix (same seed → same sequence of intents). */
-  random: () => number;
-  users?: number;
-  /** At most this many requests in flight; further ticks are counted as skipped. @default 64 */
+  plan: readonly PlannedOrder[];
+  users: readonly User[];
+  /** The instant the plan's times count from (Date.now()). */
+  startedAt: number;
+  /** At most this many requests in flight; orders due beyond it are counted as skipped. @default 64 */
   maxInFlight?: number;
+  /** How long the client waits for an answer. @default 10000 */
+  timeoutMs?: number;
 }
 
 export interface LoadResult {
-  /** Requests sent, by intent. */
-  sent: Record<Intent, number>;
-  /** Accepted (202) orders: id → intent. */
-  accepted: Map<string, Intent>;
-  /** Refused or failed requests by HTTP status or error ('network'). */
-  refused: Record<string, number>;
+  requests: OrderRequest[];
+  /** Orders not sent because too many were in flight (the stack was not answering). */
   skipped: number;
 }
 
 const address = { street: '1 Chaos Lane', city: 'Entropy', postalCode: '00000', country: 'DE' };
 
-async function call(method: string, url: string, token: string, body?: unknown, timeoutMs = 10_000) {
+export async function call(
+  method: string,
+  url: string,
+  token: string,
+  body?: unknown,
+  options: { timeoutMs?: number; headers?: Record<string, string> } = {},
+) {
   const response = await fetch(url, {
     method,
     headers: {
       authorization: `Bearer ${token}`,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
+    signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
   });
   const text = await response.text();
   let json: any;
@@ -50,26 +67,25 @@ async function call(method: string, url: string, token: string, body?: unknown, 
   return { status: response.status, json };
 }
 
-interface Product {
-  id: string;
-  priceCents: number;
-  available: number;
+/** A token signed in process with the development secret, as the token CLI would sign it. */
+export function devToken(sub: string, roles: string[]): string {
+  return signToken(
+    { algorithm: 'HS256', secret: DEVELOPMENT_JWT_SECRET },
+    { sub, roles },
+    { issuedAt: Date.now(), ttlSeconds: 7_200 },
+  );
 }
 
 /**
  * Users created through the gateway, each known to orders, each with its own token. A user record
- * is bound to the token's sub, so each registers itself; tokens are signed in process with the
- * development secret, as the CLI does (a tsx process per user would add seconds to every run).
+ * is bound to the token's sub, so each registers itself; tokens are signed in process (a tsx
+ * process per user would add seconds to every run).
  */
-export async function createUsers(gatewayUrl: string, count: number, runId: string) {
-  const users: { id: string; token: string }[] = [];
+export async function createUsers(gatewayUrl: string, count: number, runId: string): Promise<User[]> {
+  const users: User[] = [];
   for (let i = 0; i < count; i++) {
     const id = randomUUID();
-    const token = signToken(
-      { algorithm: 'HS256', secret: DEVELOPMENT_JWT_SECRET },
-      { sub: id, roles: ['user'] },
-      { issuedAt: Date.now(), ttlSeconds: 7_200 },
-    );
+    const token = devToken(id, ['user']);
     const created = await call('POST', `${gatewayUrl}/api/users`, token, {
       email: `chaos-${runId}-${i}@example.com`,
       profile: { firstName: `Chaos${i}`, lastName: 'Monkey' },
@@ -93,74 +109,72 @@ export async function createUsers(gatewayUrl: string, count: number, runId: stri
   return users;
 }
 
+/** The public catalogue, as the load orders from it. */
+export async function fetchCatalogue(gatewayUrl: string, token: string): Promise<Product[]> {
+  const page = await call('GET', `${gatewayUrl}/api/products?limit=100`, token);
+  if (page.status !== 200)
+    throw new Error(`reading the catalogue: ${page.status} ${JSON.stringify(page.json)}`);
+  return (page.json.items as Product[]).map(({ id, priceCents, available }) => ({
+    id,
+    priceCents,
+    available,
+  }));
+}
+
 /**
- * Places orders through the gateway at a steady rate: ~70% one unit of a cheap product in stock,
- * ~15% more units than the scarce product has, ~15% with the declining payment token.
+ * Sends the planned orders through the gateway, each at its time, each with its own
+ * Idempotency-Key (as a careful client does, so the gateway may send it to another replica when
+ * the first cannot be reached).
  */
-export async function runLoad(
-  options: LoadOptions,
-  users: { id: string; token: string }[],
-): Promise<LoadResult> {
-  const { gatewayUrl, random } = options;
-  const products = (await call('GET', `${gatewayUrl}/api/products?limit=100`, users[0]!.token)).json
-    .items as Product[];
-  // The scarce product (fewest units) for out-of-stock orders; cheap, well stocked ones for the rest
-  // (the fake provider declines charges above 1,000.00 EUR).
-  const scarce = products.reduce((a, b) => (b.available < a.available ? b : a));
-  const cheap = products
-    .filter((p) => p.id !== scarce.id && p.priceCents < 50_000)
-    .sort((a, b) => b.available - a.available)
-    .slice(0, 6);
-  const result: LoadResult = {
-    sent: { ok: 0, 'out-of-stock': 0, declined: 0 },
-    accepted: new Map(),
-    refused: {},
-    skipped: 0,
-  };
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const { gatewayUrl, users, startedAt } = options;
   const maxInFlight = options.maxInFlight ?? 64;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const requests: OrderRequest[] = [];
+  let skipped = 0;
   let inFlight = 0;
   const pending = new Set<Promise<void>>();
-  const interval = 1000 / options.rate;
-  const started = Date.now();
-  for (let i = 0; ; i++) {
-    const due = started + i * interval;
-    if (due - started >= options.durationMs) break;
-    const wait = due - Date.now();
+  for (const order of options.plan) {
+    const wait = startedAt + order.atMs - Date.now();
     if (wait > 0) await sleep(wait);
-    const r = random();
-    const intent: Intent = r < 0.7 ? 'ok' : r < 0.85 ? 'out-of-stock' : 'declined';
-    const user = users[Math.floor(random() * users.length)]!;
-    const product = intent === 'out-of-stock' ? scarce : cheap[Math.floor(random() * cheap.length)]!;
     if (inFlight >= maxInFlight) {
-      result.skipped++;
+      skipped++;
       continue;
     }
     const body = {
-      items: [
-        {
-          productId: product.id,
-          quantity: intent === 'out-of-stock' ? scarce.available + 1 + Math.floor(random() * 5) : 1,
-        },
-      ],
+      items: [{ productId: order.productId, quantity: order.quantity }],
       shippingAddress: address,
-      ...(intent === 'declined' ? { paymentToken: 'tok_decline' } : {}),
+      ...(order.intent === 'declined' ? { paymentToken: 'tok_decline' } : {}),
     };
-    result.sent[intent]++;
+    const request: OrderRequest = {
+      index: order.index,
+      intent: order.intent,
+      sentAtMs: Date.now() - startedAt,
+      answeredAtMs: 0,
+      result: 'network',
+    };
+    requests.push(request);
     inFlight++;
-    const p = call('POST', `${gatewayUrl}/api/orders`, user.token, body)
+    const p = call('POST', `${gatewayUrl}/api/orders`, users[order.user]!.token, body, {
+      timeoutMs,
+      headers: { 'idempotency-key': randomUUID() },
+    })
       .then((response) => {
-        if (response.status === 202) result.accepted.set(response.json.orderId, intent);
-        else result.refused[String(response.status)] = (result.refused[String(response.status)] ?? 0) + 1;
+        if (response.status === 202) {
+          request.result = 'accepted';
+          request.orderId = response.json.orderId;
+        } else request.result = `${response.status}`;
       })
-      .catch(() => {
-        result.refused.network = (result.refused.network ?? 0) + 1;
+      .catch((error: unknown) => {
+        request.result = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'network';
       })
       .finally(() => {
+        request.answeredAtMs = Date.now() - startedAt;
         inFlight--;
         pending.delete(p);
       });
     pending.add(p);
   }
   await Promise.all(pending);
-  return result;
+  return { requests, skipped };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCli } from './cli.ts';
 import { buildSchedule, describeFault, FAULT_KINDS, mulberry32 } from './schedule.ts';
+import { POISON_TARGETS } from './targets.ts';
 
 describe('the chaos fault schedule', () => {
   const kinds = FAULT_KINDS;
@@ -19,8 +20,12 @@ describe('the chaos fault schedule', () => {
   });
 
   it('contains every requested kind once there are enough slots, and only those', () => {
-    const schedule = buildSchedule({ seed: 7, durationMs: 60_000, kinds });
+    const schedule = buildSchedule({ seed: 7, durationMs: 120_000, kinds });
     expect(new Set(schedule.map((f) => f.kind))).toEqual(new Set(kinds));
+    // Fewer slots than kinds: a drawn subset, each once.
+    const short = buildSchedule({ seed: 7, durationMs: 60_000, kinds }).map((f) => f.kind);
+    expect(short).toHaveLength(8);
+    expect(new Set(short).size).toBe(8);
     const some = buildSchedule({ seed: 7, durationMs: 60_000, kinds: ['drop-db', 'kill-relay'] });
     expect(new Set(some.map((f) => f.kind))).toEqual(new Set(['drop-db', 'kill-relay']));
   });
@@ -59,6 +64,23 @@ describe('the chaos fault schedule', () => {
     );
   });
 
+  it("draws replicas among the run's, pauses of 2 to 12 s, poison on a topic with readers", () => {
+    const schedule = buildSchedule({ seed: 8, durationMs: 600_000, kinds, replicas: 2 });
+    const replicas = new Set<number>();
+    for (const f of schedule) {
+      if ('replica' in f) replicas.add(f.replica);
+      if (f.kind === 'pause') {
+        expect(f.pauseMs).toBeGreaterThanOrEqual(2_000);
+        expect(f.pauseMs).toBeLessThanOrEqual(12_000);
+      }
+      if (f.kind === 'poison') expect(Object.keys(POISON_TARGETS)).toContain(f.topic);
+      if (f.kind === 'failing-compensation') expect(f.service).toBe('inventory');
+    }
+    expect(replicas).toEqual(new Set([0, 1]));
+    const single = buildSchedule({ seed: 8, durationMs: 600_000, kinds, replicas: 1 });
+    expect(single.every((f) => !('replica' in f) || f.replica === 0)).toBe(true);
+  });
+
   it('is empty without kinds', () => {
     expect(buildSchedule({ seed: 1, durationMs: 60_000, kinds: [] })).toEqual([]);
   });
@@ -84,19 +106,30 @@ describe('the chaos CLI flags', () => {
         '15/s',
         '--faults',
         'drop-db,kill-relay',
+        '--replicas',
+        '1',
         '--keep',
       ]),
     ).toEqual({
       seed: 9,
       durationMs: 120_000,
       rate: 15,
+      replicas: 1,
       faults: ['drop-db', 'kill-relay'],
       quiescenceMs: 90_000,
       keep: true,
     });
   });
 
+  it('runs two replicas unless --replicas or CONVEYOR_REPLICAS says otherwise', () => {
+    expect(parseCli([]).replicas).toBe(2);
+    expect(parseCli([], { CONVEYOR_REPLICAS: '3' }).replicas).toBe(3);
+    expect(parseCli(['--replicas', '1'], { CONVEYOR_REPLICAS: '3' }).replicas).toBe(1);
+    expect(() => parseCli([], { CONVEYOR_REPLICAS: 'two' })).toThrow('CONVEYOR_REPLICAS');
+  });
+
   it.each([
+    [['--replicas', '0'], '--replicas'],
     [['--seed', 'x'], '--seed'],
     [['--duration', 'soon'], '--duration'],
     [['--rate', 'fast'], '--rate'],
