@@ -59,6 +59,7 @@ export function formatRow(row: ResultRow): string {
     `  baseline: ${measurement(row.baseline)}  (${row.baseline.what})`,
     `  ratio: ${formatRatio(row.ratio)}  target: ${row.targets.map((t) => formatTarget(t, row.figure.unit)).join(', ') || '–'} → ${metWord(row.met)}`,
   ];
+  for (const note of row.notes ?? []) lines.push(`  ${note}`);
   const cpu = row.phase?.cpu?.filter((c) => c.cpuSeconds >= 0.05);
   if (cpu && cpu.length > 0)
     lines.push(`  cpu (cores busy): ${cpu.map((c) => `${c.group} ${c.cores.toFixed(2)}`).join(', ')}`);

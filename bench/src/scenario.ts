@@ -54,6 +54,8 @@ export interface ResultRow {
   /** Every target holds (no targets: undefined). */
   met: boolean | undefined;
   details: Record<string, unknown>;
+  /** Lines printed under the row (e.g. where a saga's time went, hop by hop). */
+  notes?: string[];
   phase?: PhaseReport;
 }
 

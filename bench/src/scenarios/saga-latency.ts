@@ -6,7 +6,10 @@ import { call, type HttpAnswer, keepAliveAgent } from '../measure/http-load.ts';
 import { formatCount } from '../measure/progress.ts';
 import { quantile } from '../measure/stats.ts';
 import { latencyRatio, type ResultRow, resultRow } from '../scenario.ts';
+import { hopBreakdown } from '../stack/hop-breakdown.ts';
 import { completedLatencies, sagaCounts, waitSettled } from '../stack/saga-queries.ts';
+
+const fmt = (ms: number) => ms.toFixed(1);
 
 /**
  * Sagas started at a steady 20 per second for 30 s (open loop: each POST leaves on its schedule,
@@ -55,6 +58,7 @@ export async function sagaLatencyScenario(ctx: BenchContext): Promise<ResultRow[
       throw new Error(`${rejected.length} POST /orders answered ${rejected[0]?.status}`);
     const sagaIds = answers.map((a) => (JSON.parse(a.body) as { sagaId: string }).sagaId);
     const latencies = await completedLatencies(bench.orders, sagaIds);
+    const hops = await hopBreakdown(bench, sagaIds);
 
     const rawP50 = quantile(chains, 0.5);
     const rawP99 = quantile(chains, 0.99);
@@ -66,6 +70,7 @@ export async function sagaLatencyScenario(ctx: BenchContext): Promise<ResultRow[
       meanMs: latencies.reduce((a, b) => a + b, 0) / Math.max(latencies.length, 1),
       maxMs: Math.max(...latencies),
       rawChains: chains.length,
+      hops,
     };
     const what = `start → completed (saga log), ${rate} sagas/s for ${seconds} s`;
     const baselineWhat = `raw chain: 7 commits + ${CHAIN_HOPS} Kafka hops, one after another`;
@@ -80,6 +85,12 @@ export async function sagaLatencyScenario(ctx: BenchContext): Promise<ResultRow[
         ratio: latencyRatio(p50, rawP50),
         targets: [{ on: 'figure', atMost: 40 }],
         details,
+        notes: [
+          'each step, stretch by stretch (p50 / p99 / max ms, from outbox and inbox rows):',
+          ...hops.map(
+            (h) => `  ${h.step}, ${h.segment}: ${fmt(h.p50Ms)} / ${fmt(h.p99Ms)} / ${fmt(h.maxMs)}`,
+          ),
+        ],
         phase: report,
       }),
       resultRow({
