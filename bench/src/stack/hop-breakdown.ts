@@ -48,7 +48,7 @@ export async function hopBreakdown(bench: BenchStack, sagaIds: readonly string[]
       published_at: Date | null;
     }>(
       `SELECT l.step, o.message_id, o.created_at, o.published_at
-         FROM saga_log l JOIN outbox o ON o.message_id = l.command_id
+         FROM saga_log l JOIN outbox o ON o.message_id::text = l.command_id::text
         WHERE l.saga_id = ANY($1::uuid[]) AND l.action = 'command'`,
       [sagaIds],
     );
@@ -58,7 +58,7 @@ export async function hopBreakdown(bench: BenchStack, sagaIds: readonly string[]
     const caused: (Stamp & { id: string; cause: string })[] = [];
     for (const pool of Object.values(pools)) {
       const inbox = await pool.query<{ message_id: string; processed_at: Date }>(
-        'SELECT message_id, processed_at FROM inbox WHERE message_id = ANY($1)',
+        'SELECT message_id::text, processed_at FROM inbox WHERE message_id::text = ANY($1)',
         [ids],
       );
       for (const row of inbox.rows) taken.set(row.message_id, row.processed_at.getTime());
@@ -68,7 +68,7 @@ export async function hopBreakdown(bench: BenchStack, sagaIds: readonly string[]
         created_at: Date;
         published_at: Date | null;
       }>(
-        `SELECT headers->>'causation-id' AS cause, message_id, created_at, published_at FROM outbox
+        `SELECT headers->>'causation-id' AS cause, message_id::text, created_at, published_at FROM outbox
           WHERE headers->>'causation-id' = ANY($1)`,
         [ids],
       );
@@ -84,7 +84,7 @@ export async function hopBreakdown(bench: BenchStack, sagaIds: readonly string[]
     const applied = new Map(
       (
         await pools.orders.query<{ message_id: string; processed_at: Date }>(
-          'SELECT message_id, processed_at FROM inbox WHERE message_id = ANY($1)',
+          'SELECT message_id::text, processed_at FROM inbox WHERE message_id::text = ANY($1)',
           [caused.map((c) => c.id)],
         )
       ).rows.map((r) => [r.message_id, r.processed_at.getTime()]),
