@@ -48,6 +48,9 @@ export async function sagaLatencyScenario(ctx: BenchContext): Promise<ResultRow[
           progress.update(`started ${formatCount(i + 1)}/${formatCount(total)} sagas at ${rate}/s`);
         }
         const answers = await Promise.all(sent);
+        const rejected = answers.filter((a) => a.status !== 202);
+        if (rejected.length > 0)
+          throw new Error(`${rejected.length} POST /orders answered ${rejected[0]?.status}: ${rejected[0]?.body}`);
         await waitSettled(bench.orders, settledBefore + total, progress, 120_000);
         return answers;
       },
