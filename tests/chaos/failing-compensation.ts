@@ -77,6 +77,9 @@ export async function failCompensations(
 ): Promise<FailingCompensationResult> {
   const { inventoryUrl, ordersUrl, log } = options;
   const trigger = `chaos_refuse_release_${options.name.replace(/\W/g, '_')}`;
+  // The id goes into the trigger's DDL (no parameters there): only a UUID may.
+  if (!/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(options.productId))
+    throw new Error(`not a product id: ${options.productId}`);
   const timeoutMs = options.timeoutMs ?? 600_000;
   const deadline = Date.now() + timeoutMs;
   await query(

@@ -22,7 +22,7 @@ import { type QuiescenceState, waitForQuiescence } from './quiescence.ts';
 import { buildSchedule, type Fault, type FaultKind, mulberry32 } from './schedule.ts';
 import { receiveStock } from './stock.ts';
 import { everyProcess, Supervisor, type UnexpectedExit } from './supervisor.ts';
-import { sampleTimeline, type TimelineSample } from './timeline.ts';
+import { countSends, sampleTimeline, type TimelineSample } from './timeline.ts';
 
 export interface ChaosOptions {
   infra: InfraEndpoints;
@@ -71,6 +71,8 @@ export interface ChaosReport {
   unreportedOrders: number;
   quiescence: { reached: boolean; tookMs: number; state: QuiescenceState; error?: string };
   invariants: InvariantResult[];
+  /** Commands and compensations the orchestrator sent, resends among them. */
+  sends: { sends: number; resends: number };
   /** The completed saga resent the most, as the admin API shows it (or why it could not be read). */
   timeline: TimelineSample | string | undefined;
   timings: {
@@ -205,6 +207,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       loadStarted,
     );
     const known = new Set(accepted.map((o) => o.orderId));
+    const sends = await countSends(stack.databaseUrl('orders'));
     const timeline = await sampleTimeline(stack.databaseUrl('orders'), gatewayUrl, adminToken).catch(
       (error: unknown) => `not read: ${(error as Error).message}`,
     );
@@ -233,6 +236,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       unreportedOrders: [...facts.keys()].filter((id) => !known.has(id)).length,
       quiescence: { reached: q.state.quiet, tookMs: q.tookMs, state: q.state, error: q.error },
       invariants,
+      sends,
       timeline,
       timings: {
         startMs: tStarted - t0,

@@ -93,6 +93,10 @@ export function formatReport(r: ChaosReport): string {
   lines.push(
     `  p50 by ${s(LATENCY_BUCKET_MS)} of sending: ${r.latency.p50ByBucketMs.map((v) => (v === null ? '-' : s(v))).join(' | ')}`,
   );
+  lines.push(
+    `  the orchestrator sent ${r.sends.sends} commands and compensations, ${r.sends.resends} of them resends ` +
+      `(${pct(r.sends.sends === 0 ? 0 : r.sends.resends / r.sends.sends)})`,
+  );
   lines.push('');
   const q = r.quiescence;
   lines.push(

@@ -10,6 +10,21 @@ export interface TimelineSample {
   entries: { at: string; step: string | null; action: string; status: string; error: string | null }[];
 }
 
+/** How many commands and compensations the orchestrator sent, and how many of those were resends. */
+export async function countSends(ordersUrl: string): Promise<{ sends: number; resends: number }> {
+  const client = new pg.Client({ connectionString: ordersUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ sends: string; resends: string }>(
+      `SELECT count(*) AS sends, count(*) FILTER (WHERE status LIKE 'resent%') AS resends
+       FROM saga_log WHERE action IN ('command', 'compensation')`,
+    );
+    return { sends: Number(rows[0]?.sends ?? 0), resends: Number(rows[0]?.resends ?? 0) };
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * The completed saga that was resent the most (it waited through a fault and still completed), read
  * back through the gateway's admin API as an operator would see it. Undefined when no completed
