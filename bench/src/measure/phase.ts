@@ -48,15 +48,22 @@ export async function measurePhase<T>(
   for (const p of started) process.kill(p.pid, 'SIGUSR2');
   const cpu = new CpuUsage(known);
   const began = Date.now();
-  const value = await work();
+  let value: T;
+  try {
+    value = await work();
+  } catch (error) {
+    // Stop the profilers all the same, so that the next phase starts them afresh.
+    for (const p of started) process.kill(p.pid, 'SIGUSR2');
+    if (profileDir) await self?.stop(join(profileDir, `${slugOf(label)}-bench-failed.cpuprofile`));
+    throw error;
+  }
   const elapsedMs = Date.now() - began;
   const report: PhaseReport = { elapsedMs, cpu: cpu.stop() };
   if (profileDir) {
     for (const p of started) process.kill(p.pid, 'SIGUSR2');
     const profiles: ProfileSummary[] = [];
-    const slug = label.replace(/[^a-z0-9]+/gi, '-');
     if (self) {
-      const file = join(profileDir, `${slug}-bench.cpuprofile`);
+      const file = join(profileDir, `${slugOf(label)}-bench.cpuprofile`);
       profiles.push(summarizeProfile(await self.stop(file), 'bench process', file, settings.rootDir));
     }
     for (const p of started) {
@@ -69,6 +76,8 @@ export async function measurePhase<T>(
   }
   return { value, report };
 }
+
+const slugOf = (label: string) => label.replace(/[^a-z0-9]+/gi, '-');
 
 function profileFiles(dir: string, name: string): number {
   let n = 0;

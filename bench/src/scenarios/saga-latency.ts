@@ -50,7 +50,9 @@ export async function sagaLatencyScenario(ctx: BenchContext): Promise<ResultRow[
         const answers = await Promise.all(sent);
         const rejected = answers.filter((a) => a.status !== 202);
         if (rejected.length > 0)
-          throw new Error(`${rejected.length} POST /orders answered ${rejected[0]?.status}: ${rejected[0]?.body}`);
+          throw new Error(
+            `${rejected.length} POST /orders answered ${rejected[0]?.status}: ${rejected[0]?.body}`,
+          );
         await waitSettled(bench.orders, settledBefore + total, progress, 120_000);
         return answers;
       },
