@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import { ensureDatabase } from '@conveyor/infra-local';
 import { schemasDir } from '@conveyor/schemas';
 import { Kafka, logLevel } from 'kafkajs';
-import type { Kysely } from 'kysely';
 import {
   AvroCodec,
   ConsumerRunner,
@@ -32,7 +31,7 @@ if (!DATABASE_URL || !KAFKA_BROKERS || !SCHEMA_REGISTRY_URL) {
 // 1. A database with the events, outbox and inbox tables.
 const url = await ensureDatabase(DATABASE_URL, 'conveyor_quickstart');
 const db = createDatabase<EventsDatabase>({ url });
-await migrate(db as Kysely<unknown>, eventsMigrations);
+await migrate(db, eventsMigrations);
 
 // 2. Message types come from schemas/*.avsc; topics are created with an explicit partition count.
 const catalog = MessageCatalog.fromDirectories(schemasDir);
@@ -73,7 +72,8 @@ await store.append({
 const relay = new OutboxRelay({ db, databaseUrl: url, kafka, codec });
 relay.start();
 const seen = new Promise<void>((resolve) => {
-  const consumer = new ConsumerRunner({
+  // The handlers' payload types: services pass schemas' MessageTypes here.
+  const consumer = new ConsumerRunner<EventsDatabase, { 'user.created': { userId: string; email: string } }>({
     kafka,
     db,
     codec,
@@ -81,7 +81,7 @@ const seen = new Promise<void>((resolve) => {
     topics: ['users.events'],
     handlers: {
       'user.created': async (message) => {
-        const user = message.data as { userId: string; email: string };
+        const user = message.data;
         if (user.userId !== userId) return;
         console.log(`consumed ${message.type} for ${user.email} (message ${message.messageId})`);
         setTimeout(async () => {

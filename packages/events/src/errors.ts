@@ -1,3 +1,5 @@
+import { propertyOf } from './internal/guards.ts';
+
 /**
  * The catalogue of @conveyor/events errors: a stable code and the HTTP status a service answers
  * with. Recognise them by `code` (see isConveyorError), not by instanceof alone: a monorepo can
@@ -37,10 +39,9 @@ export class ConveyorError extends Error {
 }
 
 export function isConveyorError(error: unknown, code?: string): error is ConveyorError {
-  if (typeof error !== 'object' || error === null) return false;
-  const candidate = error as { code?: unknown; statusCode?: unknown };
-  if (typeof candidate.code !== 'string' || typeof candidate.statusCode !== 'number') return false;
-  return code === undefined || candidate.code === code;
+  const actual = propertyOf(error, 'code');
+  if (typeof actual !== 'string' || typeof propertyOf(error, 'statusCode') !== 'number') return false;
+  return code === undefined || actual === code;
 }
 
 function eventsError(

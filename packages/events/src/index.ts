@@ -35,6 +35,11 @@ export {
   isConveyorError,
 } from './errors.ts';
 export {
+  type CommandHandlerOptions,
+  type CommandOutcome,
+  handleCommand,
+} from './event-store/command-handler.ts';
+export {
   type AppendRequest,
   type AppendResult,
   EventStore,
@@ -45,14 +50,22 @@ export {
 export { type Logger, silentLogger } from './logger.ts';
 export { causedBy, type IncomingMessage, type OutgoingMessage } from './messages/envelope.ts';
 export { DeadLetterHeaders, Headers, REDRIVEN_FROM_HEADER, readHeaders } from './messages/headers.ts';
+export {
+  type MessageEnvelope,
+  messageFactory,
+  type TypedOutgoingMessage,
+} from './messages/message-factory.ts';
 export { type EventsExecutor, enqueueMessages, eventsView } from './outbox/outbox.ts';
 export { type OutboxBacklog, OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay.ts';
 export {
   type AnyProjection,
+  defineProjection,
   generationSchema,
   type ProjectionContext,
   type ProjectionDefinition,
   type ProjectionHandler,
+  type ProjectionHandlers,
+  type TypedProjectionDefinition,
 } from './projections/projection.ts';
 export { ProjectionHost, type ProjectionHostOptions } from './projections/projection-host.ts';
 export type { PoisonMessageOptions } from './projections/projection-options.ts';

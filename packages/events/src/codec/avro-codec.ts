@@ -7,6 +7,7 @@ import {
   schemaIncompatible,
   schemaRegistrationFailed,
 } from '../errors.ts';
+import { errorMessage, propertyOf } from '../internal/guards.ts';
 import type { MessageCatalog } from './message-catalog.ts';
 
 /** Which message types travel on which topic; registered together at start. */
@@ -76,8 +77,8 @@ export class AvroCodec {
     try {
       await this.registry.getSchema(schemaId);
     } catch (error) {
-      const status = (error as { status?: number }).status;
-      const message = error instanceof Error ? error.message : String(error);
+      const status = propertyOf(error, 'status');
+      const message = errorMessage(error);
       if (status === 404) throw decodeFailed(topic, `schema id ${schemaId} is not in the registry`);
       throw registryUnavailable(message);
     }
@@ -119,7 +120,7 @@ export class AvroCodec {
         });
         return this.registerSubject(subject, messageType, attempt + 1);
       }
-      const status = (error as { status?: number }).status;
+      const status = propertyOf(error, 'status');
       if (status === 409 || /incompatib/i.test(message)) throw schemaIncompatible(subject, message);
       throw schemaRegistrationFailed(subject, message);
     }

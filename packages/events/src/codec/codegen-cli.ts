@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isConveyorError } from '../errors.ts';
+import { errorMessage } from '../internal/guards.ts';
 import { renderMessageTypes } from './avro-to-typescript.ts';
 import { MessageCatalog } from './message-catalog.ts';
 
@@ -17,7 +18,7 @@ function main(): number {
       options: { schemas: { type: 'string' }, out: { type: 'string' }, check: { type: 'boolean' } },
     }));
   } catch (error) {
-    console.error(`${(error as Error).message}\nusage: codegen --schemas <dir> --out <file.ts> [--check]`);
+    console.error(`${errorMessage(error)}\nusage: codegen --schemas <dir> --out <file.ts> [--check]`);
     return 2;
   }
   if (!values.schemas) return usage('--schemas is required (the directory of .avsc files)');

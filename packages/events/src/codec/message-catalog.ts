@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import avro from 'avsc';
 import { invalidPayload, invalidSchemaFile, unknownMessageType } from '../errors.ts';
+import { errorMessage, isRecord } from '../internal/guards.ts';
 
 /** One message type: its Avro record schema as written in its .avsc file. */
 export interface MessageSchema {
@@ -85,12 +86,14 @@ export class MessageCatalog {
 }
 
 export function parseSchemaFile(file: string): MessageSchema {
-  let schema: Record<string, unknown>;
+  let parsed: unknown;
   try {
-    schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw invalidSchemaFile(file, `not valid JSON (${(error as Error).message})`);
+    throw invalidSchemaFile(file, `not valid JSON (${errorMessage(error)})`);
   }
+  if (!isRecord(parsed)) throw invalidSchemaFile(file, 'the top-level schema must be a record');
+  const schema = parsed;
   if (schema.type !== 'record') throw invalidSchemaFile(file, 'the top-level schema must be a record');
   if (typeof schema.messageType !== 'string' || schema.messageType === '') {
     throw invalidSchemaFile(file, 'the record needs a "messageType" attribute, e.g. "user.created"');
@@ -99,7 +102,7 @@ export function parseSchemaFile(file: string): MessageSchema {
   try {
     avroType = avro.Type.forSchema(schema as unknown as avro.Schema);
   } catch (error) {
-    throw invalidSchemaFile(file, (error as Error).message);
+    throw invalidSchemaFile(file, errorMessage(error));
   }
   const fullName = avroType.name;
   if (!fullName) throw invalidSchemaFile(file, 'the record needs a name');

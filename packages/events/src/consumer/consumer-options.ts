@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AvroCodec } from '../codec/avro-codec.ts';
 import type { EventsDatabase } from '../db/tables.ts';
 import { invalidOptions } from '../errors.ts';
+import { type AnyMessageHandler, eraseHandlers } from '../internal/erase-handlers.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import type { IncomingMessage } from '../messages/envelope.ts';
 import { compileRetryOptions, type RetryOptions } from './backoff.ts';
@@ -11,13 +12,23 @@ import { compileRetryOptions, type RetryOptions } from './backoff.ts';
  * Applies one message. It runs inside the transaction that records the message id in the inbox:
  * write the effect through `trx` so that both commit together, or neither does.
  */
-export type MessageHandler<DB extends EventsDatabase = EventsDatabase> = (
-  message: IncomingMessage,
-  trx: Transaction<DB>,
-) => Promise<void>;
+export type MessageHandler<
+  DB extends EventsDatabase = EventsDatabase,
+  TType extends string = string,
+  TData = unknown,
+> = (message: IncomingMessage<TType, TData>, trx: Transaction<DB>) => Promise<void>;
 
-/** Handlers by message type (the `message-type` header). Types without a handler are skipped. */
-export type MessageHandlers<DB extends EventsDatabase = EventsDatabase> = Record<string, MessageHandler<DB>>;
+/**
+ * Handlers by message type (the `message-type` header); types without a handler are skipped.
+ * Given the message catalogue `Types` (schemas' `MessageTypes`: type → payload), each handler
+ * receives its own type's payload: `'user.created': (message) => message.data.email`.
+ */
+export type MessageHandlers<
+  DB extends EventsDatabase = EventsDatabase,
+  Types = Record<string, unknown>,
+> = string extends keyof Types
+  ? Record<string, MessageHandler<DB>>
+  : { [K in keyof Types & string]?: MessageHandler<DB, K, Types[K]> };
 
 export type { RetryOptions };
 
@@ -42,7 +53,14 @@ export const GROUP_MEMBERSHIP = {
   rebalanceTimeout: 15_000,
 } as const satisfies Pick<ConsumerConfig, 'sessionTimeout' | 'heartbeatInterval' | 'rebalanceTimeout'>;
 
-export interface ConsumerRunnerOptions<DB extends EventsDatabase = EventsDatabase> {
+/**
+ * `Types`: the message catalogue the handlers are typed by (type → payload), e.g. schemas'
+ * `MessageTypes`. @default Record<string, unknown> (every handler receives `unknown` data)
+ */
+export interface ConsumerRunnerOptions<
+  DB extends EventsDatabase = EventsDatabase,
+  Types = Record<string, unknown>,
+> {
   kafka: Kafka;
   /** The service's database: its `inbox` table dedupes, its transaction carries the effect. */
   db: Kysely<DB>;
@@ -52,7 +70,7 @@ export interface ConsumerRunnerOptions<DB extends EventsDatabase = EventsDatabas
   /** Kafka consumer group. @default name */
   groupId?: string;
   topics: string[];
-  handlers: MessageHandlers<DB>;
+  handlers: MessageHandlers<DB, Types>;
   retry?: RetryOptions;
   /** Where a group without committed offsets starts: the earliest message (true) or new ones only. @default true */
   fromBeginning?: boolean;
@@ -76,7 +94,7 @@ export interface CompiledConsumerOptions<DB extends EventsDatabase = EventsDatab
   name: string;
   groupId: string;
   topics: string[];
-  handlers: Map<string, MessageHandler<DB>>;
+  handlers: Map<string, AnyMessageHandler<Transaction<DB>>>;
   retry: Required<RetryOptions>;
   fromBeginning: boolean;
   partitionsConsumedConcurrently: number;
@@ -88,8 +106,8 @@ const isNonEmptyString = (value: unknown): value is string =>
   typeof value === 'string' && value.trim() !== '';
 
 /** Applies defaults and refuses bad options with CONVEYOR_INVALID_OPTIONS naming the option. */
-export function compileConsumerOptions<DB extends EventsDatabase>(
-  options: ConsumerRunnerOptions<DB>,
+export function compileConsumerOptions<DB extends EventsDatabase, Types>(
+  options: ConsumerRunnerOptions<DB, Types>,
 ): CompiledConsumerOptions<DB> {
   const fail = (problem: string) => invalidOptions('consumer runner', problem);
   if (!isNonEmptyString(options.name)) throw fail('name must be a non-empty string');
@@ -102,8 +120,7 @@ export function compileConsumerOptions<DB extends EventsDatabase>(
   ) {
     throw fail('topics must be a non-empty array of topic names');
   }
-  // A Map, so that a type named like an Object.prototype member ("constructor") never finds a handler.
-  const handlers = new Map(Object.entries(options.handlers ?? {}));
+  const handlers = eraseHandlers<Transaction<DB>>(options.handlers ?? {});
   if (handlers.size === 0) throw fail('handlers must map at least one message type to a function');
   for (const [type, handler] of handlers) {
     if (typeof handler !== 'function') throw fail(`handlers["${type}"] must be a function`);

@@ -1,13 +1,13 @@
 import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import type { EventsDatabase } from '../db/tables.ts';
 import { toDeadLetterMessage } from '../dead-letters/dead-letter-format.ts';
+import type { ConsumedRecord } from '../internal/incoming-message.ts';
+import { type ProcessContext, processMessage } from '../internal/process-message.ts';
 import {
   type CompiledConsumerOptions,
   type ConsumerRunnerOptions,
   compileConsumerOptions,
 } from './consumer-options.ts';
-import type { ConsumedRecord } from './incoming-message.ts';
-import { type ProcessContext, processMessage } from './process-message.ts';
 
 /**
  * An idempotent Kafka consumer: each message's effect and its inbox row commit in one database
@@ -23,7 +23,8 @@ import { type ProcessContext, processMessage } from './process-message.ts';
  * runner decides which offsets are resolved. kafkajs commits the resolved offsets after every batch
  * and when it stops; a crash therefore redelivers at most the batch in flight.
  */
-export class ConsumerRunner<DB extends EventsDatabase = EventsDatabase> {
+/** `Types`: the message catalogue its handlers are typed by (see ConsumerRunnerOptions). */
+export class ConsumerRunner<DB extends EventsDatabase = EventsDatabase, Types = Record<string, unknown>> {
   private readonly options: CompiledConsumerOptions<DB>;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
@@ -31,7 +32,7 @@ export class ConsumerRunner<DB extends EventsDatabase = EventsDatabase> {
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
 
-  constructor(options: ConsumerRunnerOptions<DB>) {
+  constructor(options: ConsumerRunnerOptions<DB, Types>) {
     this.options = compileConsumerOptions(options);
   }
 
@@ -138,8 +139,8 @@ export class ConsumerRunner<DB extends EventsDatabase = EventsDatabase> {
 }
 
 /** A consumer runner, not started yet: call `start()`, and `stop()` on shutdown (e.g. SIGTERM). */
-export function createConsumerRunner<DB extends EventsDatabase>(
-  options: ConsumerRunnerOptions<DB>,
-): ConsumerRunner<DB> {
+export function createConsumerRunner<DB extends EventsDatabase, Types = Record<string, unknown>>(
+  options: ConsumerRunnerOptions<DB, Types>,
+): ConsumerRunner<DB, Types> {
   return new ConsumerRunner(options);
 }

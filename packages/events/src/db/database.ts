@@ -35,7 +35,7 @@ export function createDatabase<DB>(options: DatabaseOptions): Kysely<DB> {
  * own: a package's new migration may sort before a service's applied one, so order against what
  * already ran is not enforced (each migration depends only on its own package's earlier ones).
  */
-export async function migrate(db: Kysely<unknown>, migrations: Record<string, Migration>): Promise<void> {
+export async function migrate<DB>(db: Kysely<DB>, migrations: Record<string, Migration>): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },

@@ -1,4 +1,5 @@
 import { invalidArgument } from '../errors.ts';
+import { isOneOf } from '../internal/guards.ts';
 import { isDeadLetterTopic } from './dead-letter-format.ts';
 
 export const USAGE = `usage: npm run dlq -- <command> --topic <topic>.dlq [options]
@@ -31,14 +32,14 @@ export function parseArgs(argv: readonly string[]): DeadLetterCommand {
   if (command === undefined || command.startsWith('-')) {
     throw invalidArgument(`missing command: expected ${COMMANDS.join(' or ')}`);
   }
-  if (!(COMMANDS as readonly string[]).includes(command)) {
+  if (!isOneOf(COMMANDS, command)) {
     throw invalidArgument(`unknown command "${command}" (expected ${COMMANDS.join(' or ')})`);
   }
   const values = new Map<Flag, string>();
   for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] as string;
+    const arg = rest[i] ?? '';
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? splitOnce(arg) : [arg, undefined];
-    if (!(FLAGS as readonly string[]).includes(name)) {
+    if (!isOneOf(FLAGS, name)) {
       throw invalidArgument(
         name.startsWith('-')
           ? `unknown flag "${name}"`
@@ -49,8 +50,8 @@ export function parseArgs(argv: readonly string[]): DeadLetterCommand {
     if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) {
       throw invalidArgument(`${name} needs a value`);
     }
-    if (values.has(name as Flag)) throw invalidArgument(`${name} is given twice`);
-    values.set(name as Flag, value);
+    if (values.has(name)) throw invalidArgument(`${name} is given twice`);
+    values.set(name, value);
   }
   const topic = values.get('--topic');
   if (topic === undefined)
@@ -63,7 +64,7 @@ export function parseArgs(argv: readonly string[]): DeadLetterCommand {
     throw invalidArgument(`--timeout-ms must be a positive integer, got "${timeout}"`);
   }
   return {
-    command: command as 'list' | 'redrive',
+    command,
     topic,
     groupId: values.get('--group'),
     timeoutMs: Number(timeout),

@@ -1,5 +1,6 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { HANDLER_FAILED_CODE, isConveyorError } from '../errors.ts';
+import { propertyOf } from '../internal/guards.ts';
 import { DeadLetterHeaders, Headers, REDRIVEN_FROM_HEADER, readHeaders } from '../messages/headers.ts';
 import { deadLetterTopic } from '../topics/topic-admin.ts';
 
@@ -17,10 +18,11 @@ export const originalTopicOf = (dlqTopic: string) => dlqTopic.slice(0, -DLQ_SUFF
 /** The message and code recorded for a failure: a Conveyor or driver error keeps its code. */
 export function describeError(error: unknown): { message: string; code: string } {
   const message = error instanceof Error ? error.message : String(error);
+  const driverCode = propertyOf(error, 'code');
   const code = isConveyorError(error)
     ? error.code
-    : typeof (error as { code?: unknown })?.code === 'string'
-      ? (error as { code: string }).code
+    : typeof driverCode === 'string'
+      ? driverCode
       : HANDLER_FAILED_CODE;
   return {
     message: message.length > MAX_ERROR_LENGTH ? `${message.slice(0, MAX_ERROR_LENGTH - 1)}…` : message,

@@ -19,9 +19,9 @@ export function formatDeadLetters(topic: string, letters: readonly ListedDeadLet
     COLUMNS.map(([title]) => title),
     ...letters.map((l) => COLUMNS.map(([, cell]) => oneLine(cell(l)))),
   ];
-  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => (row[i] as string).length)));
+  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
   const lines = rows.map((row) =>
-    row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] as number))).join('  '),
+    row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '),
   );
   const pending = letters.filter((l) => !l.redriven).length;
   return [...lines, '', `${letters.length} dead letter(s) in ${topic}, ${pending} pending`].join('\n');

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { invalidOptions } from '../errors.ts';
+import { scanToEnd } from '../internal/scan-to-end.ts';
 import { type DeadLetter, isDeadLetterTopic, readDeadLetter } from './dead-letter-format.ts';
 import { defaultRedriveGroup } from './redrive.ts';
-import { scanToEnd } from './scan-to-end.ts';
 
 export interface ListOptions {
   kafka: Kafka;

@@ -1,7 +1,7 @@
 import type { Kafka, TopicMessages } from 'kafkajs';
 import { invalidOptions } from '../errors.ts';
+import { scanToEnd } from '../internal/scan-to-end.ts';
 import { isDeadLetterTopic, toRedrivenMessage } from './dead-letter-format.ts';
-import { scanToEnd } from './scan-to-end.ts';
 
 export interface RedriveOptions {
   kafka: Kafka;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { MessageCatalog } from '../codec/message-catalog.ts';
 import type { EventsDatabase } from '../db/tables.ts';
 import { ConcurrencyError } from '../errors.ts';
+import { propertyOf } from '../internal/guards.ts';
 import type { OutgoingMessage } from '../messages/envelope.ts';
 import { type EventsExecutor, enqueueMessages, eventsView } from '../outbox/outbox.ts';
 
@@ -88,7 +89,7 @@ export class EventStore<DB extends EventsDatabase = EventsDatabase> {
           .execute();
       } catch (error) {
         // Another writer appended between our read and our insert.
-        if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+        if (propertyOf(error, 'code') === UNIQUE_VIOLATION) {
           throw new ConcurrencyError(
             streamId,
             expectedVersion === 'any' ? current : expectedVersion,
@@ -129,6 +130,7 @@ export class EventStore<DB extends EventsDatabase = EventsDatabase> {
     options: { initialState: () => S; evolve: (state: S, event: E) => S },
     trx?: EventsExecutor<T>,
   ): Promise<{ state: S; version: number }> {
+    // The one place a stream's events meet their type: a stream holds only what its decider appended.
     const events = (await this.readStream(streamId, trx)) as E[];
     const state = events.reduce(options.evolve, options.initialState());
     return { state, version: events.length };

@@ -3,10 +3,10 @@ import { type Kysely, sql } from 'kysely';
 import type { AvroCodec } from '../codec/avro-codec.ts';
 import { OUTBOX_CHANNEL } from '../db/migrations.ts';
 import type { EventsDatabase } from '../db/tables.ts';
+import { LeaderLock } from '../internal/leader-lock.ts';
+import { Wakeup } from '../internal/wakeup.ts';
 import { type Logger, silentLogger } from '../logger.ts';
-import { LeaderLock } from './leader-lock.ts';
 import { eventsView } from './outbox.ts';
-import { Wakeup } from './wakeup.ts';
 
 export interface OutboxRelayOptions<DB extends EventsDatabase = EventsDatabase> {
   /** The service's database (any schema that includes the events tables). */

@@ -6,7 +6,7 @@ import {
   type MessagePosition,
   toDeadLetterMessage,
 } from '../dead-letters/dead-letter-format.ts';
-import type { BatchEntry } from './projection-entries.ts';
+import type { BatchEntry } from '../internal/projection-entries.ts';
 
 /** What the runner gave up on, where it read it, and why. */
 export interface ProjectionFailure {

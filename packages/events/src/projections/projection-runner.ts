@@ -11,10 +11,10 @@ import { GROUP_MEMBERSHIP } from '../consumer/consumer-options.ts';
 import type { EventsDatabase } from '../db/tables.ts';
 import { describeError } from '../dead-letters/dead-letter-format.ts';
 import { invalidOptions } from '../errors.ts';
+import { type BatchEntry, toBatchEntry } from '../internal/projection-entries.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import { generationSchema, type ProjectionDefinition } from './projection.ts';
 import { ProjectionDeadLetters, type ProjectionFailure } from './projection-dead-letters.ts';
-import { type BatchEntry, toBatchEntry } from './projection-entries.ts';
 import type { PoisonMessageOptions } from './projection-options.ts';
 import { checkpointKey, ProjectionStore } from './projection-store.ts';
 
@@ -172,7 +172,9 @@ export class ProjectionRunner {
         const run = await this.applyUntilFailure(topic, partition, entries.slice(next));
         if (run.kind === 'retired') return this.retire();
         if (run.kind === 'applied') break;
-        const entry = entries[next + run.index] as BatchEntry;
+        const entry = entries[next + run.index];
+        if (!entry)
+          throw new Error(`a run failed at ${run.index}, past the ${entries.length - next} entries it had`);
         const outcome = await this.retryOrDeadLetter(
           { topic, partition, entry, attempts: 1, error: run.error },
           heartbeat,
@@ -186,7 +188,8 @@ export class ProjectionRunner {
       this.options.onApplied?.(this.applied - appliedBefore);
     }
     // Moves kafkajs' fetch position (nothing is committed: autoCommit is off, the checkpoint rules).
-    resolveOffset((entries.at(-1) as BatchEntry).raw.offset);
+    const last = entries.at(-1);
+    if (last) resolveOffset(last.raw.offset);
     await heartbeat();
   }
 
@@ -284,7 +287,7 @@ export class ProjectionRunner {
           if (entry.redrivenFrom && !(await this.deadLetters.claim(trx, entry.redrivenFrom))) continue;
           if (entry.kind === 'undecodable') throw new MessageFailed(index, entry.error);
           try {
-            await entry.handler(entry.message, { db: scoped as never, generation });
+            await entry.handler(entry.message, { db: scoped, generation });
           } catch (error) {
             throw new MessageFailed(index, error);
           }

@@ -55,7 +55,7 @@ export class ProjectionStore {
   async createGeneration(trx: Transaction<EventsDatabase>, definition: AnyProjection, generation: number) {
     const schema = generationSchema(definition.name, generation);
     await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(trx);
-    await definition.createTables(trx as unknown as Kysely<unknown>, schema);
+    await definition.createTables<EventsDatabase>(trx, schema);
   }
 
   /** Points the public views at the generation's tables (in the caller's transaction: atomic). */

@@ -38,7 +38,7 @@ export async function createEventsWorld(options: { partitions?: number } = {}): 
   const infra = inject('infra');
   const database = await createTestDatabase(infra.databaseUrl, 'events_test');
   const db = createDatabase<EventsDatabase>({ url: database.url });
-  await migrate(db as Kysely<unknown>, eventsMigrations);
+  await migrate(db, eventsMigrations);
   const kafka = new Kafka({ clientId: 'events-test', brokers: infra.kafkaBrokers, logLevel: logLevel.ERROR });
   const topic = uniqueName('test.items');
   await ensureTopics(kafka, [{ topic, partitions: options.partitions ?? 3 }]);

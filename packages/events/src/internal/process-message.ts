@@ -1,8 +1,8 @@
+import { backoffDelay, sleepUnlessAborted } from '../consumer/backoff.ts';
+import type { CompiledConsumerOptions } from '../consumer/consumer-options.ts';
 import type { EventsDatabase } from '../db/tables.ts';
 import { decodeFailed, isConveyorError } from '../errors.ts';
 import { Headers, readHeaders } from '../messages/headers.ts';
-import { backoffDelay, sleepUnlessAborted } from './backoff.ts';
-import type { CompiledConsumerOptions } from './consumer-options.ts';
 import { applyOnce } from './inbox.ts';
 import { type ConsumedRecord, messageIdOf, toIncomingMessage } from './incoming-message.ts';
 

@@ -1,11 +1,11 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { AvroCodec } from '../codec/avro-codec.ts';
-import { messageIdOf } from '../consumer/incoming-message.ts';
 import { type MessagePosition, parsePosition } from '../dead-letters/dead-letter-format.ts';
 import { decodeFailed, isConveyorError } from '../errors.ts';
 import type { IncomingMessage } from '../messages/envelope.ts';
 import { Headers, REDRIVEN_FROM_HEADER, readHeaders } from '../messages/headers.ts';
-import type { AnyProjection, ProjectionHandler } from './projection.ts';
+import type { AnyProjection, ProjectionHandler } from '../projections/projection.ts';
+import { messageIdOf } from './incoming-message.ts';
 
 interface EntryBase {
   offset: bigint;

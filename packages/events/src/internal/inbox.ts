@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { EventsDatabase } from '../db/tables.ts';
+import { eventsView } from '../outbox/outbox.ts';
 
 export type ApplyResult =
   | { status: 'applied' }
@@ -25,7 +26,7 @@ export async function applyOnce<DB extends EventsDatabase>(
   let effectFailure: { error: unknown } | undefined;
   try {
     return await db.transaction().execute(async (trx) => {
-      const recorded = await (trx as unknown as Transaction<EventsDatabase>)
+      const recorded = await eventsView(trx)
         .insertInto('inbox')
         .values({ consumer, message_id: messageId })
         .onConflict((oc) => oc.columns(['consumer', 'message_id']).doNothing())
