@@ -1,6 +1,8 @@
+import { isRecord } from '../internal/guards.ts';
 import type { MessageSchema } from './message-catalog.ts';
 
-type AvroSchema = string | AvroSchema[] | { type: string | AvroSchema; [key: string]: unknown };
+/** The list a schema attribute holds (fields, symbols), empty when absent: avsc has checked the shape. */
+const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 /**
  * Renders TypeScript declarations for message schemas: one interface per record (nested records
@@ -14,7 +16,7 @@ export function renderMessageTypes(schemas: readonly MessageSchema[], sourceNote
     '',
   ];
   const sorted = [...schemas].sort((a, b) => a.messageType.localeCompare(b.messageType));
-  for (const schema of sorted) renderNamed(schema.schema as AvroSchema, undefined, declarations);
+  for (const schema of sorted) renderNamed(schema.schema, undefined, declarations);
   lines.push(...declarations.values());
   lines.push('/** Every message type and the shape of its data. */');
   lines.push('export interface MessageTypes {');
@@ -27,29 +29,26 @@ function shortName(fullName: string): string {
   return fullName.split('.').pop() ?? fullName;
 }
 
-function renderNamed(schema: AvroSchema, namespace: string | undefined, out: Map<string, string>): string {
+/** The TypeScript type of an Avro schema (parsed JSON, already accepted by avsc). */
+function renderNamed(schema: unknown, namespace: string | undefined, out: Map<string, string>): string {
   if (typeof schema === 'string') return primitive(schema);
   if (Array.isArray(schema)) return schema.map((s) => renderNamed(s, namespace, out)).join(' | ');
+  if (!isRecord(schema)) throw new Error(`not an Avro schema: ${JSON.stringify(schema)}`);
   const type = schema.type;
   if (typeof type !== 'string') return renderNamed(type, namespace, out);
   switch (type) {
     case 'record': {
       const name = shortName(String(schema.name));
-      const ns = (schema.namespace as string | undefined) ?? namespace;
+      const ns = typeof schema.namespace === 'string' ? schema.namespace : namespace;
       if (!out.has(name)) {
         out.set(name, ''); // reserve: a recursive reference must not render twice
         const body: string[] = [];
         if (schema.doc) body.push(`/** ${String(schema.doc)} */`);
         body.push(`export interface ${name} {`);
-        for (const field of schema.fields as {
-          name: string;
-          type: AvroSchema;
-          doc?: string;
-          default?: unknown;
-        }[]) {
-          if (field.doc) body.push(`  /** ${field.doc} */`);
+        for (const field of listOf(schema.fields).filter(isRecord)) {
+          if (field.doc) body.push(`  /** ${String(field.doc)} */`);
           body.push(
-            `  ${field.name}${field.default !== undefined ? '?' : ''}: ${renderNamed(field.type, ns, out)};`,
+            `  ${String(field.name)}${field.default !== undefined ? '?' : ''}: ${renderNamed(field.type, ns, out)};`,
           );
         }
         body.push('}', '');
@@ -58,11 +57,13 @@ function renderNamed(schema: AvroSchema, namespace: string | undefined, out: Map
       return name;
     }
     case 'enum':
-      return (schema.symbols as string[]).map((s) => `'${s}'`).join(' | ');
+      return listOf(schema.symbols)
+        .map((s) => `'${String(s)}'`)
+        .join(' | ');
     case 'array':
-      return `Array<${renderNamed(schema.items as AvroSchema, namespace, out)}>`;
+      return `Array<${renderNamed(schema.items, namespace, out)}>`;
     case 'map':
-      return `Record<string, ${renderNamed(schema.values as AvroSchema, namespace, out)}>`;
+      return `Record<string, ${renderNamed(schema.values, namespace, out)}>`;
     case 'fixed':
       return 'Buffer';
     default:
