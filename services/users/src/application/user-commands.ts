@@ -1,16 +1,7 @@
-import { ConcurrencyError, isConveyorError, type StoredEvent } from '@conveyor/events';
-import type { UsersDatabase } from '../db/tables.ts';
+import { handleCommand, isConveyorError } from '@conveyor/events';
 import type { UsersDeps } from '../deps.ts';
 import { userAlreadyRegistered, userNotFound } from '../domain/errors.ts';
-import {
-  decide,
-  evolve,
-  initialState,
-  type UserCommand,
-  type UserEvent,
-  type UserState,
-  userStreamId,
-} from '../domain/user.ts';
+import { decide, evolve, initialState, type UserCommand, userStreamId } from '../domain/user.ts';
 import { userMessage } from './user-messages.ts';
 import { findUser, saveUser, type UserView } from './user-rows.ts';
 
@@ -33,9 +24,6 @@ export interface CommandContext {
   expectedVersion?: number;
 }
 
-/** Without If-Match, a write that lost a race is decided again on the new state this many times. */
-const ATTEMPTS_WITHOUT_PRECONDITION = 3;
-
 /**
  * Registers the user `userId` (the caller's own id: records are bound to who creates them). A
  * second registration of one id, even a concurrent one, is USERS_ALREADY_REGISTERED.
@@ -47,11 +35,11 @@ export async function registerUser(
   context: CommandContext,
 ): Promise<UserView> {
   try {
-    return await handle(deps, userId, context, () => ({
+    return await handle(deps, userId, context, {
       type: 'RegisterUser',
       data: { userId, email: input.email, ...input.profile, ...input.preferences },
       metadata: { now: deps.clock() },
-    }));
+    });
   } catch (error) {
     // The stream was empty when read and is not any more: the same id registered meanwhile.
     if (isConveyorError(error, 'CONVEYOR_CONCURRENCY_CONFLICT')) throw userAlreadyRegistered(userId);
@@ -59,28 +47,18 @@ export async function registerUser(
   }
 }
 
-export async function updateUser(
+/** Without If-Match, a write that lost a race is decided again on the new state (three times). */
+export function updateUser(
   deps: UsersDeps,
   userId: string,
   input: UpdateUserInput,
   context: CommandContext,
 ): Promise<UserView> {
-  const command = (): UserCommand => ({
+  return handle(deps, userId, context, {
     type: 'UpdateUser',
     data: { userId, changes: { email: input.email, ...input.profile, ...input.preferences } },
     metadata: { now: deps.clock() },
   });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await handle(deps, userId, context, command);
-    } catch (error) {
-      const retry =
-        context.expectedVersion === undefined &&
-        attempt < ATTEMPTS_WITHOUT_PRECONDITION &&
-        isConveyorError(error, 'CONVEYOR_CONCURRENCY_CONFLICT');
-      if (!retry) throw error;
-    }
-  }
 }
 
 /**
@@ -92,36 +70,23 @@ function handle(
   deps: UsersDeps,
   userId: string,
   context: CommandContext,
-  command: () => UserCommand,
+  command: UserCommand,
 ): Promise<UserView> {
-  const streamId = userStreamId(userId);
-  return deps.db.transaction().execute(async (trx) => {
-    const { state, version } = await deps.store.aggregateStream<
-      UserState,
-      StoredEvent & UserEvent,
-      UsersDatabase
-    >(streamId, { initialState, evolve }, trx);
-    const events = decide(command(), state);
-    const { expectedVersion } = context;
-    if (expectedVersion !== undefined && expectedVersion !== version) {
-      throw new ConcurrencyError(streamId, expectedVersion, version);
-    }
-    if (events.length === 0) {
-      const unchanged = await findUser(trx, userId);
-      if (!unchanged) throw userNotFound(userId);
-      return unchanged;
-    }
-    const next = events.reduce(evolve, state);
-    if (next.status !== 'registered') throw userNotFound(userId);
-    await deps.store.append(
-      {
-        streamId,
-        expectedVersion: version,
-        events: events.map((event) => ({ ...event, metadata: { correlationId: context.correlationId } })),
-        messages: events.map((event) => userMessage(event, deps.topics.usersEvents, context.correlationId)),
-      },
-      trx,
-    );
-    return saveUser(trx, next.user, version + events.length);
+  return handleCommand(deps.store, deps.db, {
+    streamId: userStreamId(userId),
+    decider: { decide, evolve, initialState },
+    command: () => command,
+    expectedVersion: context.expectedVersion,
+    metadata: { correlationId: context.correlationId },
+    messages: (event) => [userMessage(event, deps.topics.usersEvents, context.correlationId)],
+    project: async (trx, { state, events, version }) => {
+      if (events.length === 0) {
+        const unchanged = await findUser(trx, userId);
+        if (!unchanged) throw userNotFound(userId);
+        return unchanged;
+      }
+      if (state.status !== 'registered') throw userNotFound(userId);
+      return saveUser(trx, state.user, version);
+    },
   });
 }

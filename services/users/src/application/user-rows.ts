@@ -59,8 +59,14 @@ export async function saveUser(
       .executeTakeFirstOrThrow();
     return toUserView(saved);
   } catch (error) {
-    const { code, constraint } = error as { code?: string; constraint?: string };
-    if (code === UNIQUE_VIOLATION && constraint === USERS_EMAIL_CONSTRAINT) throw emailTaken(user.email);
+    const emailConflict =
+      typeof error === 'object' &&
+      error !== null &&
+      'code' in error &&
+      error.code === UNIQUE_VIOLATION &&
+      'constraint' in error &&
+      error.constraint === USERS_EMAIL_CONSTRAINT;
+    if (emailConflict) throw emailTaken(user.email);
     throw error;
   }
 }

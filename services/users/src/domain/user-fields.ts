@@ -41,7 +41,7 @@ export function validName(name: string, field: string): string {
 }
 
 export function isLanguage(value: string): value is Language {
-  return (LANGUAGES as readonly string[]).includes(value);
+  return LANGUAGES.some((language) => language === value);
 }
 
 /** The language, or USERS_INVALID_LANGUAGE. */

@@ -1,5 +1,5 @@
-import type { ProjectionDefinition } from '@conveyor/events';
-import { topicNames, type UserCreated, type UserUpdated } from '@conveyor/schemas';
+import { type AnyProjection, defineProjection, type ProjectionDefinition } from '@conveyor/events';
+import { type MessageTypes, topicNames } from '@conveyor/schemas';
 import { sql } from 'kysely';
 import type { UserDirectoryTable } from '../db/tables.ts';
 
@@ -17,7 +17,7 @@ export interface UserDirectoryTables {
  * rebuild gives the very same rows.
  */
 export function userDirectoryProjection(namespace: string): ProjectionDefinition<UserDirectoryTables> {
-  return {
+  return defineProjection<UserDirectoryTables, MessageTypes>({
     name: USER_DIRECTORY_PROJECTION,
     topics: [topicNames(namespace).usersEvents],
     tables: ['user_directory'],
@@ -39,7 +39,7 @@ export function userDirectoryProjection(namespace: string): ProjectionDefinition
     },
     handlers: {
       'user.created': async (message, { db }) => {
-        const user = message.data as UserCreated;
+        const user = message.data;
         await db
           .insertInto('user_directory')
           .values({
@@ -54,7 +54,7 @@ export function userDirectoryProjection(namespace: string): ProjectionDefinition
           .execute();
       },
       'user.updated': async (message, { db }) => {
-        const { userId, changes, updatedAt } = message.data as UserUpdated;
+        const { userId, changes, updatedAt } = message.data;
         // Only the changed fields are set in the event; null means "unchanged".
         await db
           .updateTable('user_directory')
@@ -69,11 +69,10 @@ export function userDirectoryProjection(namespace: string): ProjectionDefinition
           .execute();
       },
     },
-  };
+  });
 }
 
 /** Every projection of the users service, for its ProjectionHost and for a replay CLI. */
-// biome-ignore lint/suspicious/noExplicitAny: projections of different table types side by side
-export function usersProjections(namespace: string): ProjectionDefinition<any>[] {
+export function usersProjections(namespace: string): AnyProjection[] {
   return [userDirectoryProjection(namespace)];
 }
