@@ -10,20 +10,28 @@ const paymentId = '0b9d7f0e-5f3c-4a53-9d7e-2f1f0c3a8b41';
 const T1 = '2026-01-01T10:00:00.000Z';
 const T2 = '2026-01-01T11:00:00.000Z';
 
-const spec = deciderSpecification(paymentDecider(createFakeProvider({ userLimitCents: 100_000 })));
+const spec = deciderSpecification(paymentDecider);
+const provider = createFakeProvider({ userLimitCents: 100_000 });
 
-const charge = (overrides: { amountCents?: number; cardToken?: string; paymentId?: string } = {}) =>
-  ({
+/** A charge with the provider's answer, as the application asks it before deciding. */
+const charge = (overrides: { amountCents?: number; cardToken?: string; paymentId?: string } = {}) => {
+  const data = {
+    orderId,
+    userId,
+    amountCents: overrides.amountCents ?? 2_500,
+    currency: 'EUR',
+    cardToken: overrides.cardToken ?? TEST_CARD_TOKENS.approve,
+  };
+  return {
     type: 'ChargePayment',
-    data: {
-      orderId,
-      userId,
-      amountCents: overrides.amountCents ?? 2_500,
-      currency: 'EUR',
-      cardToken: overrides.cardToken ?? TEST_CARD_TOKENS.approve,
+    data,
+    metadata: {
+      paymentId: overrides.paymentId ?? paymentId,
+      now: T1,
+      authorization: provider.authorize(data),
     },
-    metadata: { paymentId: overrides.paymentId ?? paymentId, now: T1 },
-  }) satisfies PaymentCommand;
+  } satisfies PaymentCommand;
+};
 
 const refund = { type: 'RefundPayment', data: { orderId }, metadata: { now: T2 } } satisfies PaymentCommand;
 

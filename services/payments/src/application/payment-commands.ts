@@ -1,10 +1,11 @@
-import type { StoredEvent } from '@conveyor/events';
+import { handleCommand } from '@conveyor/events';
 import { sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { PaymentsDatabase } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import type { ChargeRequest } from '../domain/fake-provider.ts';
 import {
+  needsAuthorization,
   type PaymentCommand,
   type PaymentEvent,
   type PaymentState,
@@ -33,6 +34,8 @@ type Trx = Transaction<PaymentsDatabase>;
 /**
  * Charges an order once: a second charge of the same order answers with the first payment.
  * Throws the decider's refusals (PAYMENTS_INVALID_CHARGE, PAYMENTS_ALREADY_REFUNDED) before writing.
+ * The provider is asked here, under the order's lock and only when the order can be charged, and
+ * its answer goes into the command: the decider stays pure.
  */
 export async function chargePayment(
   deps: Deps,
@@ -40,12 +43,17 @@ export async function chargePayment(
   cause: MessageCause = {},
   trx?: Trx,
 ): Promise<ChargeOutcome> {
-  const command: PaymentCommand = {
+  const paymentId = deps.newId();
+  const now = deps.clock().toISOString();
+  const { state, events } = await handle(deps, request.orderId, cause, trx, (current) => ({
     type: 'ChargePayment',
     data: request,
-    metadata: { paymentId: deps.newId(), now: deps.clock().toISOString() },
-  };
-  const { state, events } = await handle(deps, command, cause, trx);
+    metadata: {
+      paymentId,
+      now,
+      authorization: needsAuthorization(request, current) ? deps.provider.authorize(request) : undefined,
+    },
+  }));
   const declined = events.find((e) => e.type === 'PaymentDeclined');
   if (declined) return { outcome: 'declined', reason: declined.data.reason };
   if (state.status !== 'charged') {
@@ -65,12 +73,12 @@ export async function refundPayment(
   cause: MessageCause = {},
   trx?: Trx,
 ): Promise<RefundOutcome> {
-  const command: PaymentCommand = {
+  const now = deps.clock().toISOString();
+  const { state, events } = await handle(deps, orderId, cause, trx, () => ({
     type: 'RefundPayment',
     data: { orderId },
-    metadata: { now: deps.clock().toISOString() },
-  };
-  const { state, events } = await handle(deps, command, cause, trx);
+    metadata: { now },
+  }));
   return {
     refunded: events.some((e) => e.type === 'PaymentRefunded'),
     voided: events.some((e) => e.type === 'PaymentVoided'),
@@ -82,43 +90,34 @@ export async function refundPayment(
  * Load, decide, append, in one transaction (the caller's, when given): the events, their
  * messages and the payments row commit together.
  */
-async function handle(
+function handle(
   deps: Deps,
-  command: PaymentCommand,
+  orderId: string,
   cause: MessageCause,
   trx: Trx | undefined,
+  command: (state: PaymentState) => PaymentCommand,
 ): Promise<{ state: PaymentState; events: PaymentEvent[] }> {
-  if (!trx) return deps.db.transaction().execute((t) => handle(deps, command, cause, t));
-  const decider = paymentDecider(deps.provider);
-  const streamId = paymentStreamId(command.data.orderId);
-  // Serialises the commands of one order. A row lock cannot: before the first charge there is no
-  // row, and a decline never writes one. Without it, concurrent charges would both decide to charge
-  // and one would fail on the stream version, to be retried by the consumer; this way it waits
-  // and then sees the charge.
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${streamId}, 0))`.execute(trx);
-  const { state, version } = await deps.store.aggregateStream(
-    streamId,
-    {
-      initialState: decider.initialState,
-      evolve: (current: PaymentState, event: StoredEvent) =>
-        decider.evolve(current, event as unknown as PaymentEvent),
-    },
-    trx,
-  );
-  const events = decider.decide(command, state);
-  if (events.length === 0) return { state, events };
-  await deps.store.append(
-    {
-      streamId,
-      expectedVersion: version,
-      events: events.map(({ type, data }) => ({ type, data })),
-      messages: events.flatMap((event) => paymentMessage(deps.topics.paymentsEvents, event, cause) ?? []),
-    },
-    trx,
-  );
+  const streamId = paymentStreamId(orderId);
   const log = cause.correlationId ? deps.logger.child({ correlationId: cause.correlationId }) : deps.logger;
-  for (const event of events) await project(deps, trx, event, log);
-  return { state: events.reduce(decider.evolve, state), events };
+  return handleCommand(deps.store, trx ?? deps.db, {
+    streamId,
+    decider: paymentDecider,
+    command,
+    // Serialises the commands of one order. A row lock cannot: before the first charge there is no
+    // row, and a decline never writes one. Without it, concurrent charges would both decide to
+    // charge and one would fail on the stream version; this way it waits and then sees the charge.
+    beforeLoad: async (t) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${streamId}, 0))`.execute(t);
+    },
+    messages: (event) => {
+      const message = paymentMessage(deps.topics.paymentsEvents, event, cause);
+      return message ? [message] : [];
+    },
+    project: async (t, { state, events }) => {
+      for (const event of events) await project(deps, t, event, log);
+      return { state, events };
+    },
+  });
 }
 
 /**

@@ -1,6 +1,8 @@
-import type { OutgoingMessage } from '@conveyor/events';
+import { messageFactory, type TypedOutgoingMessage } from '@conveyor/events';
 import type { MessageTypes } from '@conveyor/schemas';
 import type { PaymentEvent } from '../domain/payment.ts';
+
+const message = messageFactory<MessageTypes>();
 
 /** Where a message came from: carried into its headers so a request can be followed across services. */
 export interface MessageCause {
@@ -17,25 +19,25 @@ export function paymentMessage(
   topic: string,
   event: PaymentEvent,
   cause: MessageCause,
-): OutgoingMessage | undefined {
-  const message = <T extends keyof MessageTypes>(type: T, data: MessageTypes[T]): OutgoingMessage => ({
-    topic,
-    key: event.data.orderId,
-    type,
-    data,
-    ...cause,
-  });
+):
+  | TypedOutgoingMessage<MessageTypes, 'payments.charged' | 'payments.declined' | 'payments.refunded'>
+  | undefined {
+  const envelope = { topic, key: event.data.orderId, ...cause };
   switch (event.type) {
     case 'PaymentCharged': {
       const { paymentId, orderId, userId, amountCents, currency, chargedAt } = event.data;
-      return message('payments.charged', { paymentId, orderId, userId, amountCents, currency, chargedAt });
+      return message(
+        'payments.charged',
+        { paymentId, orderId, userId, amountCents, currency, chargedAt },
+        envelope,
+      );
     }
     case 'PaymentDeclined': {
       const { orderId, userId, amountCents, reason, declinedAt } = event.data;
-      return message('payments.declined', { orderId, userId, amountCents, reason, declinedAt });
+      return message('payments.declined', { orderId, userId, amountCents, reason, declinedAt }, envelope);
     }
     case 'PaymentRefunded':
-      return message('payments.refunded', event.data);
+      return message('payments.refunded', event.data, envelope);
     case 'PaymentVoided':
       return undefined;
     default: {

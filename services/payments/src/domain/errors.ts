@@ -46,7 +46,6 @@ const REFUSALS: ReadonlySet<string> = new Set<PaymentsErrorCode>([
  * code, not class: a monorepo can load two copies of @conveyor/events.
  */
 export function isPaymentsRefusal(value: unknown): value is ConveyorError {
-  if (typeof value !== 'object' || value === null) return false;
-  const code = (value as { code?: unknown }).code;
-  return typeof code === 'string' && REFUSALS.has(code);
+  if (typeof value !== 'object' || value === null || !('code' in value)) return false;
+  return typeof value.code === 'string' && REFUSALS.has(value.code);
 }
