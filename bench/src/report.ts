@@ -40,7 +40,8 @@ export function formatValue(value: number): string {
 }
 
 const measurement = (m: Measurement) => `${formatValue(m.value)} ${m.unit}`;
-export const formatRatio = (ratio: number) => `${ratio.toFixed(2)}×`;
+/** Two decimals, three below 0.1 so that a small ratio still shows (0.004×, not 0.00×). */
+export const formatRatio = (ratio: number) => `${ratio.toFixed(ratio < 0.1 ? 3 : 2)}×`;
 
 export function formatTarget(target: Target, unit: string): string {
   const bound =
