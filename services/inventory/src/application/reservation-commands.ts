@@ -1,4 +1,4 @@
-import { causedBy, type IncomingMessage } from '@conveyor/events';
+import { causedBy, handleCommand, type IncomingMessage } from '@conveyor/events';
 import type { Transaction } from 'kysely';
 import type { InventoryDatabase } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
@@ -6,8 +6,10 @@ import {
   decide,
   evolve,
   holdsLines,
+  initialState,
   type ReservationCommand,
   type ReservationEvent,
+  type ReservationState,
   type ReservationSummary,
   reservationStreamId,
   type StockLine,
@@ -35,15 +37,12 @@ export async function reserveStock(
     trx,
     items.map((item) => item.productId),
   );
-  const { state, version } = await loadReservation(deps.store, trx, request.orderId);
-  const command: ReservationCommand = {
+  const { state } = await commit(deps, trx, request.orderId, request.cause, {
     type: 'ReserveStock',
     data: { orderId: request.orderId, items, stock },
     metadata: { now: deps.clock() },
-  };
-  const events = decide(command, state);
-  await commit(deps, trx, request.orderId, version, events, request.cause);
-  const summary = summaryOf(events.reduce(evolve, state));
+  });
+  const summary = summaryOf(state);
   if (!summary) throw new Error(`reservation of order ${request.orderId} is ${state.status} after reserve`);
   return summary;
 }
@@ -85,40 +84,42 @@ async function runOnHeldLines(
   request: { orderId: string; cause: Cause },
   type: 'ReleaseStock' | 'SellStock',
 ): Promise<ReservationEvent[]> {
-  let { state, version } = await loadReservation(deps.store, trx, request.orderId);
+  const { state } = await loadReservation(deps.store, trx, request.orderId);
   if (holdsLines(state)) {
     await lockStock(
       trx,
       state.lines.map((line) => line.productId),
     );
-    ({ state, version } = await loadReservation(deps.store, trx, request.orderId));
   }
-  const events = decide({ type, data: { orderId: request.orderId }, metadata: { now: deps.clock() } }, state);
-  await commit(deps, trx, request.orderId, version, events, request.cause);
+  // Decided on the reservation as it is under the lock: the command handler reads it again.
+  const { events } = await commit(deps, trx, request.orderId, request.cause, {
+    type,
+    data: { orderId: request.orderId },
+    metadata: { now: deps.clock() },
+  });
   return events;
 }
 
-async function commit(
+/** Decides on the order's reservation and writes the events, their messages and the stock rows. */
+function commit(
   deps: CommandDeps,
   trx: Trx,
   orderId: string,
-  version: number,
-  events: readonly ReservationEvent[],
   cause: Cause,
-): Promise<void> {
-  if (events.length === 0) return;
-  const metadata = { correlationId: cause.correlationId, causationId: cause.messageId };
-  await deps.store.append(
-    {
-      streamId: reservationStreamId(orderId),
-      expectedVersion: version,
-      events: events.map((event) => ({ ...event, metadata })),
-      messages: events.flatMap((event) => {
-        const message = toMessage(deps.topics.inventoryEvents, event);
-        return message ? [{ ...message, messageId: deps.newId(), ...causedBy(cause) }] : [];
-      }),
+  command: ReservationCommand,
+): Promise<{ state: ReservationState; events: ReservationEvent[] }> {
+  return handleCommand(deps.store, trx, {
+    streamId: reservationStreamId(orderId),
+    decider: { decide, evolve, initialState },
+    command: () => command,
+    metadata: { correlationId: cause.correlationId, causationId: cause.messageId },
+    messages: (event) => {
+      const message = toMessage(deps.topics.inventoryEvents, event);
+      return message ? [{ ...message, messageId: deps.newId(), ...causedBy(cause) }] : [];
     },
-    trx,
-  );
-  for (const event of events) await applyToTables(trx, event);
+    project: async (trx, { state, events }) => {
+      for (const event of events) await applyToTables(trx, event);
+      return { state, events };
+    },
+  });
 }

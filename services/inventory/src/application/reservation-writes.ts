@@ -1,5 +1,10 @@
-import type { EventStore, OutgoingMessage, StoredEvent } from '@conveyor/events';
-import type { StockReleased, StockReserved, StockSold } from '@conveyor/schemas';
+import {
+  type EventStore,
+  messageFactory,
+  type StoredEvent,
+  type TypedOutgoingMessage,
+} from '@conveyor/events';
+import type { MessageTypes } from '@conveyor/schemas';
 import { sql, type Transaction } from 'kysely';
 import type { InventoryDatabase } from '../db/tables.ts';
 import {
@@ -12,6 +17,8 @@ import {
 } from '../domain/reservation.ts';
 
 type Trx = Transaction<InventoryDatabase>;
+
+const message = messageFactory<MessageTypes>();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -142,32 +149,34 @@ async function setStatus(trx: Trx, orderId: string, status: 'released' | 'sold')
  * The integration message of a reservation event: what other services learn (key: the order id).
  * A tombstone moves no stock, so it has none.
  */
-export function toMessage(topic: string, event: ReservationEvent): OutgoingMessage | undefined {
+export function toMessage(
+  topic: string,
+  event: ReservationEvent,
+):
+  | TypedOutgoingMessage<
+      MessageTypes,
+      'inventory.stock-reserved' | 'inventory.stock-released' | 'inventory.stock-sold'
+    >
+  | undefined {
   if (event.type === 'ReservationVoided') return undefined;
   const { orderId } = event.data;
   const items = event.data.lines.map(({ productId, quantity }) => ({ productId, quantity }));
+  const envelope = { topic, key: orderId };
   switch (event.type) {
     case 'StockReserved':
-      return {
-        topic,
-        key: orderId,
-        type: 'inventory.stock-reserved',
-        data: { orderId, items, reservedAt: event.data.reservedAt } satisfies StockReserved,
-      };
+      return message(
+        'inventory.stock-reserved',
+        { orderId, items, reservedAt: event.data.reservedAt },
+        envelope,
+      );
     case 'StockReleased':
-      return {
-        topic,
-        key: orderId,
-        type: 'inventory.stock-released',
-        data: { orderId, items, releasedAt: event.data.releasedAt } satisfies StockReleased,
-      };
+      return message(
+        'inventory.stock-released',
+        { orderId, items, releasedAt: event.data.releasedAt },
+        envelope,
+      );
     case 'StockSold':
-      return {
-        topic,
-        key: orderId,
-        type: 'inventory.stock-sold',
-        data: { orderId, items, soldAt: event.data.soldAt } satisfies StockSold,
-      };
+      return message('inventory.stock-sold', { orderId, items, soldAt: event.data.soldAt }, envelope);
     default: {
       const unexpected: never = event;
       throw new Error(`unexpected event ${JSON.stringify(unexpected)}`);

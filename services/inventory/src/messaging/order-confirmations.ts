@@ -1,6 +1,5 @@
 import { ConsumerRunner } from '@conveyor/events';
-import type { OrderConfirmed } from '@conveyor/schemas';
-import { groupName } from '@conveyor/schemas';
+import { groupName, type MessageTypes } from '@conveyor/schemas';
 import { sellStock } from '../application/reservation-commands.ts';
 import type { InventoryDatabase } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
@@ -14,7 +13,7 @@ export const ORDER_CONFIRMATIONS_NAME = 'inventory-order-confirmations';
  * waits in the dead-letter topic for an operator.
  */
 export function createOrderConfirmationsConsumer(deps: Deps): ConsumerRunner<InventoryDatabase> {
-  return new ConsumerRunner<InventoryDatabase>({
+  return new ConsumerRunner<InventoryDatabase, MessageTypes>({
     kafka: deps.kafka,
     db: deps.db,
     codec: deps.codec,
@@ -23,7 +22,7 @@ export function createOrderConfirmationsConsumer(deps: Deps): ConsumerRunner<Inv
     topics: [deps.topics.ordersEvents],
     handlers: {
       'order.confirmed': async (message, trx) => {
-        const { orderId } = message.data as OrderConfirmed;
+        const { orderId } = message.data;
         const result = await sellStock(deps, trx, { orderId, cause: message });
         deps.logger.info(
           { correlationId: message.correlationId, orderId, ...result },

@@ -1,11 +1,5 @@
-import type { ProjectionDefinition } from '@conveyor/events';
-import {
-  type StockLine,
-  type StockReleased,
-  type StockReserved,
-  type StockSold,
-  topicNames,
-} from '@conveyor/schemas';
+import { type AnyProjection, defineProjection, type ProjectionDefinition } from '@conveyor/events';
+import { type MessageTypes, type StockLine, topicNames } from '@conveyor/schemas';
 import { type QueryCreator, sql } from 'kysely';
 import type { StockViewTable } from '../db/tables.ts';
 
@@ -41,7 +35,7 @@ const MOVES = {
  * interleave, so a rebuild gives the very same rows.
  */
 export function stockViewProjection(namespace: string): ProjectionDefinition<StockViewTables> {
-  return {
+  return defineProjection<StockViewTables, MessageTypes>({
     name: STOCK_VIEW_PROJECTION,
     topics: [topicNames(namespace).inventoryEvents],
     tables: ['stock_view'],
@@ -62,31 +56,30 @@ export function stockViewProjection(namespace: string): ProjectionDefinition<Sto
     },
     handlers: {
       'inventory.stock-reserved': async (message, { db }) => {
-        const { orderId, items, reservedAt } = message.data as StockReserved;
+        const { orderId, items, reservedAt } = message.data;
         if ((await statusOf(db, orderId)) !== undefined) return;
         await move(db, items, MOVES.reserve, reservedAt);
         await setStatus(db, orderId, 'held');
       },
       'inventory.stock-sold': async (message, { db }) => {
-        const { orderId, items, soldAt } = message.data as StockSold;
+        const { orderId, items, soldAt } = message.data;
         if ((await statusOf(db, orderId)) !== 'held') return;
         await move(db, items, MOVES.sell, soldAt);
         await setStatus(db, orderId, 'sold');
       },
       'inventory.stock-released': async (message, { db }) => {
-        const { orderId, items, releasedAt } = message.data as StockReleased;
+        const { orderId, items, releasedAt } = message.data;
         const status = await statusOf(db, orderId);
         if (status !== 'held' && status !== 'sold') return;
         await move(db, items, status === 'held' ? MOVES.releaseHeld : MOVES.releaseSold, releasedAt);
         await setStatus(db, orderId, 'released');
       },
     },
-  };
+  });
 }
 
 /** Every projection of the inventory service, for its ProjectionHost and for a replay CLI. */
-// biome-ignore lint/suspicious/noExplicitAny: projections of different table types side by side
-export function inventoryProjections(namespace: string): ProjectionDefinition<any>[] {
+export function inventoryProjections(namespace: string): AnyProjection[] {
   return [stockViewProjection(namespace)];
 }
 
