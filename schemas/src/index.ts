@@ -4,4 +4,11 @@ import { fileURLToPath } from 'node:url';
 export const schemasDir = fileURLToPath(new URL('..', import.meta.url));
 
 export type * from './messages.generated.ts';
-export { DEFAULT_PARTITIONS, groupName, type TopicKey, topicBindings, topicNames } from './topics.ts';
+export {
+  DEFAULT_PARTITIONS,
+  groupName,
+  messageTopics,
+  type TopicKey,
+  topicBindings,
+  topicNames,
+} from './topics.ts';

@@ -5,7 +5,15 @@ export interface ReleaseStock {
   orderId: string;
 }
 
-/** Saga command: hold stock for an order. Topic inventory.commands, key sagaId. Success data: { lines: [{ productId, quantity, unitPriceCents }], totalCents, currency }. */
+/** Success reply to inventory.release-stock. Topic saga.replies, key sagaId. */
+export interface ReleaseStockReply {
+  /** A reservation was held and is given back. */
+  released: boolean;
+  /** Nothing was held: the order is voided, so a late reserve-stock is refused. */
+  voided: boolean;
+}
+
+/** Saga command: hold stock for an order. Topic inventory.commands, key sagaId. Answered by inventory.reserve-stock.reply. */
 export interface ReserveStock {
   orderId: string;
   items: Array<StockLine>;
@@ -14,6 +22,19 @@ export interface ReserveStock {
 export interface StockLine {
   productId: string;
   quantity: number;
+}
+
+/** Success reply to inventory.reserve-stock: the lines held, priced, and what they cost. Topic saga.replies, key sagaId. */
+export interface ReserveStockReply {
+  lines: Array<PricedLine>;
+  totalCents: number;
+  currency: string;
+}
+
+export interface PricedLine {
+  productId: string;
+  quantity: number;
+  unitPriceCents: number;
 }
 
 /** A reservation was given back. Topic inventory.events, key orderId. */
@@ -91,13 +112,18 @@ export interface ConfirmOrder {
   currency: string;
 }
 
-/** Saga command: charge the order's total. Topic payments.commands, key sagaId. Success data: { paymentId }. */
+/** Saga command: charge the order's total. Topic payments.commands, key sagaId. Answered by payments.charge.reply. */
 export interface ChargePayment {
   orderId: string;
   userId: string;
   amountCents: number;
   currency: string;
   cardToken: string;
+}
+
+/** Success reply to payments.charge. Topic saga.replies, key sagaId. */
+export interface ChargePaymentReply {
+  paymentId: string;
 }
 
 /** Topic payments.events, key orderId. */
@@ -124,6 +150,14 @@ export interface RefundPayment {
   orderId: string;
 }
 
+/** Success reply to payments.refund. Topic saga.replies, key sagaId. */
+export interface RefundPaymentReply {
+  refunded: boolean;
+  /** There was no charge: the order is voided, so a late charge is refused. */
+  voided: boolean;
+  paymentId?: null | string;
+}
+
 /** Topic payments.events, key orderId. */
 export interface PaymentRefunded {
   paymentId: string;
@@ -132,15 +166,9 @@ export interface PaymentRefunded {
   refundedAt: string;
 }
 
-/** A participant's answer to a saga command or compensation. Topic saga.replies, key sagaId. */
+/** A participant's answer that carries no data: a refusal, or the success of a command without a reply type of its own (<command type>.reply). Topic saga.replies, key sagaId; which saga, step, action and command it answers is in its headers (saga-id, saga-step, saga-action, causation-id), as on every reply. */
 export interface SagaReply {
-  sagaId: string;
-  step: string;
-  action: 'command' | 'compensation';
-  commandId: string;
   outcome: 'success' | 'failure';
-  /** The participant's result as JSON: its shape differs per step, so one reply schema carries them all. */
-  dataJson?: string;
   /** Why the participant refused. */
   reason?: null | string;
 }
@@ -175,7 +203,9 @@ export interface UserChanges {
 /** Every message type and the shape of its data. */
 export interface MessageTypes {
   'inventory.release-stock': ReleaseStock;
+  'inventory.release-stock.reply': ReleaseStockReply;
   'inventory.reserve-stock': ReserveStock;
+  'inventory.reserve-stock.reply': ReserveStockReply;
   'inventory.stock-released': StockReleased;
   'inventory.stock-reserved': StockReserved;
   'inventory.stock-sold': StockSold;
@@ -185,9 +215,11 @@ export interface MessageTypes {
   'orders.cancel-order': CancelOrder;
   'orders.confirm-order': ConfirmOrder;
   'payments.charge': ChargePayment;
+  'payments.charge.reply': ChargePaymentReply;
   'payments.charged': PaymentCharged;
   'payments.declined': PaymentDeclined;
   'payments.refund': RefundPayment;
+  'payments.refund.reply': RefundPaymentReply;
   'payments.refunded': PaymentRefunded;
   'saga.reply': SagaReply;
   'user.created': UserCreated;

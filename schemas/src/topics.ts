@@ -18,7 +18,17 @@ const TOPICS = {
     types: ['payments.charged', 'payments.refunded', 'payments.declined'],
   },
   paymentsCommands: { name: 'payments.commands', types: ['payments.charge', 'payments.refund'] },
-  sagaReplies: { name: 'saga.replies', types: ['saga.reply'] },
+  // A reply without data is saga.reply; a command that answers with data has <command type>.reply.
+  sagaReplies: {
+    name: 'saga.replies',
+    types: [
+      'saga.reply',
+      'inventory.reserve-stock.reply',
+      'inventory.release-stock.reply',
+      'payments.charge.reply',
+      'payments.refund.reply',
+    ],
+  },
 } as const satisfies Record<string, { name: string; types: readonly MessageType[] }>;
 
 export type TopicKey = keyof typeof TOPICS;
@@ -36,6 +46,23 @@ export function topicNames(namespace = ''): Record<TopicKey, string> {
     TopicKey,
     string
   >;
+}
+
+/**
+ * The topic a message type travels on, under the namespace: the one catalogue entry that lists it
+ * (each type is listed once), so that a saga step names its command and not the topic too.
+ */
+export function messageTopics(namespace = ''): (type: MessageType) => string {
+  const prefix = namespace ? `${namespace}.` : '';
+  const byType = new Map<string, string>();
+  for (const topic of Object.values(TOPICS)) {
+    for (const type of topic.types) byType.set(type, `${prefix}${topic.name}`);
+  }
+  return (type) => {
+    const topic = byType.get(type);
+    if (topic === undefined) throw new Error(`message type ${type} is on no topic of the catalogue`);
+    return topic;
+  };
 }
 
 /** What to register in the schema registry for the given topics: `[{ topic, types }]`. */

@@ -61,13 +61,14 @@ export interface DecideContext {
 
 /** Starts a saga: the first step's command, with a fresh command id. */
 export function startSaga<Data>(
-  definition: SagaDefinition<Data>,
+  definition: SagaDefinition,
   init: { id: string; data: Data; correlationId: string; secrets?: SagaSecrets },
   ctx: DecideContext,
 ): Transition<Data> {
   const state: SagaState<Data> = {
     id: init.id,
     type: definition.type,
+    definitionVersion: definition.version,
     status: 'running',
     currentStep: 0,
     data: init.data,
@@ -96,10 +97,11 @@ export function startSaga<Data>(
 
 /**
  * The pure heart of the orchestrator: given a saga's state and what happened, what follows.
+ * `definition` is the version the saga started on; its steps are found by name in the state.
  * `secrets` (kept apart from the state) feed the commands that declare secret fields.
  */
 export function decide<Data>(
-  definition: SagaDefinition<Data>,
+  definition: SagaDefinition,
   state: SagaState<Data>,
   input: SagaInput,
   ctx: DecideContext,

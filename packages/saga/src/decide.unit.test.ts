@@ -13,6 +13,7 @@ interface TripData {
 const resend = { initialDelayMs: 1_000, maxDelayMs: 8_000, jitter: 0.2 };
 const definition: SagaDefinition<TripData> = {
   type: 'book-trip',
+  version: 1,
   maxCompensationAttempts: 3,
   steps: [
     {
@@ -20,7 +21,7 @@ const definition: SagaDefinition<TripData> = {
       command: { topic: 'hotels', type: 'hotel.book' },
       commandData: (d) => ({ tripId: d.tripId }),
       compensation: { topic: 'hotels', type: 'hotel.cancel', data: (d) => ({ ref: d.hotelRef }) },
-      onSuccess: (d, reply) => ({ ...d, hotelRef: (reply as { ref: string }).ref }),
+      onReply: (d, reply) => ({ ...d, hotelRef: reply.ref }),
       resend,
       deadlineMs: 20_000,
     },
@@ -499,6 +500,7 @@ describe('saga secrets in decisions', () => {
   }
   const paying: SagaDefinition<PayData> = {
     type: 'pay',
+    version: 1,
     secretFields: ['oldToken'],
     steps: [
       {

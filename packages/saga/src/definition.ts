@@ -1,4 +1,5 @@
 import { stepTiming } from './resend-schedule.ts';
+import type { SagaState } from './saga-state.ts';
 
 /** Where a command goes: its topic and its message type (an .avsc messageType). */
 export interface CommandRoute {
@@ -33,22 +34,30 @@ export interface ResendOptions {
 }
 
 /**
- * One step of a saga: a command, an optional compensation, a resend schedule and a deadline.
- * A step without a reply is resent until its deadline; only a failure reply (a business refusal)
- * or the deadline compensates it.
+ * The data of a saga as the orchestrator runs it: erased, since one orchestrator runs sagas of many
+ * data types and reads their data back from JSON. `defineSaga` is where the types are checked.
  */
-export interface SagaStepDefinition<Data = unknown> {
+// biome-ignore lint/suspicious/noExplicitAny: the erased form of the typed step functions (see defineSaga)
+export type ErasedData = any;
+
+/**
+ * One step of a saga, as the orchestrator runs it (`defineSaga` builds it from typed step options):
+ * a command, an optional compensation, a resend schedule and a deadline. A step without a reply is
+ * resent until its deadline; only a failure reply (a business refusal) or the deadline compensates it.
+ */
+export interface SagaStepDefinition {
+  /** Matches the step to the persisted saga state: unique within a definition. */
   name: string;
   command: CommandRoute;
   /** Builds the command's payload from the saga data and, for fields in `secretFields`, its secrets. */
-  commandData: (data: Data, secrets: SagaSecrets) => unknown;
+  commandData: (data: ErasedData, secrets: SagaSecrets) => unknown;
   /**
    * Undoes the step. Must be safe to run when the command had no effect: a step whose outcome is
    * unknown (its deadline passed, or the saga was aborted while it ran) is compensated too.
    */
-  compensation?: CommandRoute & { data: (data: Data, secrets: SagaSecrets) => unknown };
-  /** Folds the participant's success data into the saga data. @default keeps the data as is */
-  onSuccess?: (data: Data, reply: unknown) => Data;
+  compensation?: CommandRoute & { data: (data: ErasedData, secrets: SagaSecrets) => unknown };
+  /** Folds the participant's success reply into the saga data. @default keeps the data as is */
+  onReply?: (data: ErasedData, reply: ErasedData) => ErasedData;
   /** Schedule of resends of the command and of its compensation. @default 2 s doubling to 30 s, ±20 % */
   resend?: ResendOptions;
   /**
@@ -59,10 +68,23 @@ export interface SagaStepDefinition<Data = unknown> {
   deadlineMs?: number;
 }
 
-export interface SagaDefinition<Data = unknown> {
+/** A saga type with the data it starts with: what `SagaOrchestrator.start` takes. */
+export interface SagaKey<Start = unknown> {
   /** e.g. `create-order` */
-  type: string;
-  steps: SagaStepDefinition<Data>[];
+  readonly type: string;
+  /** Never set: carries the start data's type to `start()`. */
+  startData?(data: Start): void;
+}
+
+/**
+ * One version of a saga type. Sagas start on the newest version the orchestrator knows and finish
+ * on the version they started with, so a changed definition gets a new version and the orchestrator
+ * keeps the old one while sagas started on it run.
+ */
+export interface SagaDefinition<Start = unknown> extends SagaKey<Start> {
+  /** A positive integer; the newest registered one starts new sagas. */
+  version: number;
+  steps: SagaStepDefinition[];
   /**
    * Sends of one compensation (each unanswered resend and each retry after a failure reply counts)
    * before the saga waits in `failed` for an operator. @default 5
@@ -75,6 +97,13 @@ export interface SagaDefinition<Data = unknown> {
    * @default []
    */
   secretFields?: readonly string[];
+  /**
+   * Runs inside the transition's transaction when a saga of this definition reaches completed,
+   * compensated or failed, so the host's own writes (e.g. cancelling an order) commit with the
+   * saga's new status. `trx` is the host's database (the one given to the orchestrator).
+   * @default none
+   */
+  onFinished?: (state: SagaState<ErasedData>, trx: ErasedData) => Promise<void>;
 }
 
 /** A year: far beyond any business deadline, and far from the dates a Date can hold. */
@@ -83,7 +112,8 @@ const MAX_DURATION_MS = 365 * 24 * 3_600_000;
 /** Checks a definition once, when it is registered: a mistake here would surface mid-saga. */
 export function assertValidDefinition(definition: {
   type: string;
-  steps: Pick<SagaStepDefinition<unknown>, 'name' | 'resend' | 'deadlineMs'>[];
+  version: number;
+  steps: Pick<SagaStepDefinition, 'name' | 'resend' | 'deadlineMs'>[];
   maxCompensationAttempts?: number;
 }): void {
   const problems: string[] = [];
@@ -91,6 +121,7 @@ export function assertValidDefinition(definition: {
     value === undefined || (Number.isInteger(value) && value > 0);
   const duration = (value: number | undefined) => positive(value) && (value ?? 0) <= MAX_DURATION_MS;
   if (!definition.type) problems.push('type is empty');
+  if (!positive(definition.version)) problems.push('version must be a positive integer');
   if (definition.steps.length === 0) problems.push('a saga needs at least one step');
   if (!positive(definition.maxCompensationAttempts))
     problems.push('maxCompensationAttempts must be a positive integer');

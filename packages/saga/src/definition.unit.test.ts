@@ -8,6 +8,7 @@ describe('saga definition checks', () => {
     expect(() =>
       assertValidDefinition({
         type: 'order',
+        version: 1,
         steps: [
           step(),
           { name: 'charge', resend: { initialDelayMs: 500, maxDelayMs: 500, jitter: 0 }, deadlineMs: 1 },
@@ -37,16 +38,18 @@ describe('saga definition checks', () => {
     [{ resend: { jitter: 1 } }, 'step "reserve": resend.jitter must be from 0 to below 1'],
     [{ resend: { jitter: -0.1 } }, 'step "reserve": resend.jitter must be from 0 to below 1'],
   ])('refuses %j naming the step and the option', (extra, message) => {
-    expect(() => assertValidDefinition({ type: 'order', steps: [step(extra)] })).toThrow(message);
+    expect(() => assertValidDefinition({ type: 'order', version: 1, steps: [step(extra)] })).toThrow(message);
   });
 
   it('refuses duplicate step names, no steps and a compensation limit below one', () => {
-    expect(() => assertValidDefinition({ type: 'order', steps: [step(), step()] })).toThrow(
+    expect(() => assertValidDefinition({ type: 'order', version: 1, steps: [step(), step()] })).toThrow(
       'step name "reserve" is used twice',
     );
-    expect(() => assertValidDefinition({ type: 'order', steps: [] })).toThrow('at least one step');
+    expect(() => assertValidDefinition({ type: 'order', version: 1, steps: [] })).toThrow(
+      'at least one step',
+    );
     expect(() =>
-      assertValidDefinition({ type: 'order', steps: [step()], maxCompensationAttempts: 0 }),
+      assertValidDefinition({ type: 'order', version: 1, steps: [step()], maxCompensationAttempts: 0 }),
     ).toThrow('maxCompensationAttempts must be a positive integer');
   });
 });

@@ -16,6 +16,7 @@ export {
   type SagaInstancesTable,
   type SagaLogTable,
   type SagaSecretsTable,
+  sagaTransaction,
   sagaView,
 } from './db/tables.ts';
 export {
@@ -29,10 +30,22 @@ export {
   type Transition,
 } from './decide.ts';
 export {
+  type DefineSagaOptions,
+  defineSaga,
+  type FinishedSaga,
+  type MessageTypeOf,
+  type ReplyOf,
+  SagaBuilder,
+  type StepOptions,
+  type TypedSagaDefinition,
+} from './define-saga.ts';
+export {
   assertValidDefinition,
   type CommandRoute,
+  type ErasedData,
   type ResendOptions,
   type SagaDefinition,
+  type SagaKey,
   type SagaSecrets,
   type SagaStepDefinition,
 } from './definition.ts';
@@ -41,7 +54,9 @@ export {
   sagaActionNotAllowed,
   sagaNotFound,
   sagaSecretMissing,
+  sagaStepUnknown,
   sagaUnknownType,
+  sagaUnknownVersion,
 } from './errors.ts';
 export { DEFAULT_RESEND, DEFAULT_STEP_DEADLINE_MS } from './resend-schedule.ts';
 export { DEFAULT_REPLIES_TOPIC, SAGA_REPLY_TYPE, SagaHeaders } from './saga-headers.ts';
@@ -55,11 +70,11 @@ export {
 } from './saga-orchestrator.ts';
 export {
   type CommandHandler,
+  type CommandHandlers,
   createSagaParticipant,
-  type ParticipantResult,
   type SagaParticipantOptions,
-  sagaReplyMessage,
 } from './saga-participant.ts';
+export { type ParticipantResult, readSagaReply, replyTypeOf, sagaReplyMessage } from './saga-replies.ts';
 export {
   SAGA_STATUSES,
   type SagaReply,

@@ -14,7 +14,7 @@ export interface StepTiming {
   deadlineMs: number;
 }
 
-export function stepTiming(step: Pick<SagaStepDefinition<unknown>, 'resend' | 'deadlineMs'>): StepTiming {
+export function stepTiming(step: Pick<SagaStepDefinition, 'resend' | 'deadlineMs'>): StepTiming {
   return {
     resend: { ...DEFAULT_RESEND, ...step.resend },
     deadlineMs: step.deadlineMs ?? DEFAULT_STEP_DEADLINE_MS,

@@ -6,7 +6,7 @@ export const SagaHeaders = {
   action: 'saga-action',
 } as const;
 
-/** The message type of participants' replies (schemas/saga-reply.avsc). */
+/** The type of a reply without data: a refusal, or a success of a command with no reply type (schemas/saga-reply.avsc). */
 export const SAGA_REPLY_TYPE = 'saga.reply';
 
 /** @default topic of replies */

@@ -11,7 +11,7 @@ import {
 } from '@conveyor/events';
 import type { Kafka } from 'kafkajs';
 import type { Kysely, Transaction } from 'kysely';
-import type { SagaDatabase } from './db/tables.ts';
+import { type SagaDatabase, sagaTransaction } from './db/tables.ts';
 import {
   type DecideContext,
   decide,
@@ -20,10 +20,11 @@ import {
   startSaga,
   type Transition,
 } from './decide.ts';
-import { assertValidDefinition, type SagaDefinition, type SagaSecrets } from './definition.ts';
-import { sagaActionNotAllowed, sagaNotFound, sagaUnknownType } from './errors.ts';
+import { assertValidDefinition, type SagaDefinition, type SagaKey, type SagaSecrets } from './definition.ts';
+import { sagaActionNotAllowed, sagaNotFound, sagaUnknownType, sagaUnknownVersion } from './errors.ts';
 import { DEFAULT_REPLIES_TOPIC, SAGA_REPLY_TYPE, SagaHeaders } from './saga-headers.ts';
 import type { SagaMetricsHooks } from './saga-metrics.ts';
+import { readSagaReply, replyTypeOf } from './saga-replies.ts';
 import { type SagaReply, type SagaState, type SagaStatus, TERMINAL_STATUSES } from './saga-state.ts';
 import { SagaStore } from './saga-store.ts';
 import { secretFieldNames } from './secrets.ts';
@@ -33,6 +34,10 @@ export interface SagaOrchestratorOptions {
   db: Kysely<SagaDatabase>;
   kafka: Kafka;
   codec: AvroCodec;
+  /**
+   * Every version of every saga type that sagas may run on: new sagas start on a type's newest
+   * version, and each saga finishes on the version it started on.
+   */
   // biome-ignore lint/suspicious/noExplicitAny: definitions of different data types live side by side
   definitions: SagaDefinition<any>[];
   /** @default 'saga.replies' */
@@ -57,11 +62,6 @@ export interface SagaOrchestratorOptions {
   random?: () => number;
   logger?: Logger;
   metrics?: SagaMetricsHooks;
-  /**
-   * Runs inside the transition's transaction when a saga reaches completed, compensated or failed,
-   * so the host's own writes (e.g. marking an order cancelled) commit with the saga's new status.
-   */
-  onFinished?: (state: SagaState, trx: Transaction<SagaDatabase>) => Promise<void>;
   /** Test seams for crash tests: called at the named points of the protocol. */
   hooks?: {
     afterStart?: (sagaId: string) => void | Promise<void>;
@@ -105,7 +105,8 @@ export interface SagaActionOptions {
  */
 export class SagaOrchestrator {
   readonly store = new SagaStore();
-  private readonly definitions = new Map<string, SagaDefinition<unknown>>();
+  /** Versions by type, newest first. */
+  private readonly definitions = new Map<string, SagaDefinition[]>();
   /** Every field any definition marks secret: what the admin API redacts, also in old log rows. */
   readonly secretFields: ReadonlySet<string>;
   private readonly repliesTopic: string;
@@ -121,7 +122,12 @@ export class SagaOrchestrator {
   constructor(private readonly options: SagaOrchestratorOptions) {
     for (const definition of options.definitions) {
       assertValidDefinition(definition);
-      this.definitions.set(definition.type, definition);
+      const versions = this.definitions.get(definition.type) ?? [];
+      if (versions.some((known) => known.version === definition.version))
+        throw new Error(`saga "${definition.type}" version ${definition.version} is registered twice`);
+      versions.push(definition);
+      versions.sort((a, b) => b.version - a.version);
+      this.definitions.set(definition.type, versions);
     }
     this.secretFields = new Set(
       options.definitions.flatMap((definition) => [...secretFieldNames(definition)]),
@@ -138,17 +144,19 @@ export class SagaOrchestrator {
   }
 
   /**
-   * Starts a saga: its instance, its first log rows and its first command commit in one
-   * transaction (the caller's, when given, so a service can write its own rows with it).
+   * Starts a saga on the newest version of its type: its instance, its first log rows and its first
+   * command commit in one transaction (the caller's, when given, so a service can write its own rows
+   * with it).
    */
   async start<Data, DB extends SagaDatabase = SagaDatabase>(
-    type: string,
+    saga: SagaKey<Data> | string,
     data: Data,
     options: StartSagaOptions = {},
     hostTrx?: Transaction<DB>,
   ): Promise<{ sagaId: string; correlationId: string }> {
-    const trx = hostTrx as unknown as Transaction<SagaDatabase> | undefined;
-    const definition = this.definition(type);
+    const type = typeof saga === 'string' ? saga : saga.type;
+    const trx = hostTrx && sagaTransaction(hostTrx);
+    const definition = this.newest(type);
     const sagaId = options.sagaId ?? this.newId();
     const correlationId = options.correlationId ?? sagaId;
     const ctx = this.context();
@@ -176,7 +184,9 @@ export class SagaOrchestrator {
       name: this.options.name ?? 'saga-orchestrator',
       ...(this.options.groupId ? { groupId: this.options.groupId } : {}),
       topics: [this.repliesTopic],
-      handlers: { [SAGA_REPLY_TYPE]: (message, trx) => this.onReply(message, trx) },
+      handlers: Object.fromEntries(
+        this.replyTypes().map((type) => [type, (message, trx) => this.onReply(message, trx)]),
+      ),
       ...(this.options.consumerConfig ? { consumerConfig: this.options.consumerConfig } : {}),
       logger: this.logger,
     });
@@ -256,17 +266,29 @@ export class SagaOrchestrator {
     });
   }
 
+  /** saga.reply, and the reply type of every command and compensation that has one in the catalogue. */
+  private replyTypes(): string[] {
+    const types = new Set([SAGA_REPLY_TYPE]);
+    for (const definition of [...this.definitions.values()].flat()) {
+      for (const step of definition.steps) {
+        for (const route of [step.command, step.compensation]) {
+          if (route && this.options.codec.catalog.has(replyTypeOf(route.type)))
+            types.add(replyTypeOf(route.type));
+        }
+      }
+    }
+    return [...types];
+  }
+
   private async onReply(message: IncomingMessage, trx: Transaction<SagaDatabase>): Promise<void> {
-    const raw = message.data as Omit<SagaReply, 'data'> & { dataJson: string };
-    const reply: SagaReply = {
-      sagaId: raw.sagaId,
-      step: raw.step,
-      action: raw.action,
-      commandId: raw.commandId,
-      outcome: raw.outcome,
-      data: JSON.parse(raw.dataJson ?? 'null'),
-      reason: raw.reason ?? null,
-    };
+    const reply = readSagaReply(message);
+    if (!reply) {
+      this.logger.warn(
+        { messageId: message.messageId, type: message.type },
+        'reply without saga headers ignored',
+      );
+      return;
+    }
     const outcome = await this.apply(trx, reply.sagaId, { kind: 'reply', reply }, message);
     if (outcome.kind === 'not-found') {
       this.logger.warn(
@@ -288,7 +310,7 @@ export class SagaOrchestrator {
   > {
     const saga = await this.store.loadForUpdate(trx, sagaId);
     if (!saga) return { kind: 'not-found' };
-    const definition = this.definition(saga.state.type);
+    const definition = this.definition(saga.state.type, saga.state.definitionVersion);
     const ctx = this.context();
     const decision = decide(definition, saga.state, input, ctx, await this.store.secrets(trx, sagaId));
     if (decision.kind === 'refused')
@@ -318,8 +340,8 @@ export class SagaOrchestrator {
     // A failed saga keeps its secrets: replaying its compensations may need them.
     if (changed && TERMINAL_STATUSES.includes(transition.state.status))
       await this.store.deleteSecrets(trx, sagaId);
-    if (finished && changed) await this.options.onFinished?.(transition.state, trx);
-    await this.options.hooks?.beforeCommit?.(sagaId, input, transition as Transition<unknown>);
+    if (finished && changed) await definition.onFinished?.(transition.state, trx);
+    await this.options.hooks?.beforeCommit?.(sagaId, input, transition);
     this.report(saga.state, transition.state, input, ctx.now);
     return { kind: 'applied', state: transition.state };
   }
@@ -373,9 +395,22 @@ export class SagaOrchestrator {
     await enqueueMessages(trx, this.options.codec.catalog, messages);
   }
 
-  private definition(type: string): SagaDefinition<unknown> {
-    const definition = this.definitions.get(type);
-    if (!definition) throw sagaUnknownType(type, this.types);
+  private newest(type: string): SagaDefinition {
+    const [newest] = this.definitions.get(type) ?? [];
+    if (!newest) throw sagaUnknownType(type, this.types);
+    return newest;
+  }
+
+  private definition(type: string, version: number): SagaDefinition {
+    const versions = this.definitions.get(type);
+    if (!versions) throw sagaUnknownType(type, this.types);
+    const definition = versions.find((known) => known.version === version);
+    if (!definition)
+      throw sagaUnknownVersion(
+        type,
+        version,
+        versions.map((known) => known.version),
+      );
     return definition;
   }
 

@@ -6,28 +6,40 @@ import {
   enqueueMessages,
   type IncomingMessage,
   type Logger,
-  type OutgoingMessage,
+  type MessageHandler,
 } from '@conveyor/events';
 import type { Kafka } from 'kafkajs';
 import type { Kysely, Transaction } from 'kysely';
-import { DEFAULT_REPLIES_TOPIC, SAGA_REPLY_TYPE, SagaHeaders } from './saga-headers.ts';
-
-/** What a participant answers: success with data for the saga, or a refusal with a reason. */
-export type ParticipantResult =
-  | { outcome: 'success'; data?: unknown }
-  | { outcome: 'failure'; reason: string };
+import type { MessageTypeOf, ReplyOf } from './define-saga.ts';
+import { DEFAULT_REPLIES_TOPIC } from './saga-headers.ts';
+import { type ParticipantResult, sagaReplyMessage } from './saga-replies.ts';
 
 /**
- * Runs the local transaction of one command. Decide a refusal before writing anything: a failure
- * reply commits in the same transaction as the inbox row, so writes made before it would stay.
- * Throwing (a bug, a lost connection) is not a refusal: the runner retries, then dead-letters.
+ * Runs the local transaction of one command of type `C` and answers with `C`'s reply payload.
+ * Decide a refusal before writing anything: a failure reply commits in the same transaction as the
+ * inbox row, so writes made before it would stay. Throwing (a bug, a lost connection) is not a
+ * refusal: the runner retries, then dead-letters.
  */
-export type CommandHandler<DB extends EventsDatabase> = (
-  command: IncomingMessage,
-  trx: Transaction<DB>,
-) => Promise<ParticipantResult>;
+export type CommandHandler<
+  DB extends EventsDatabase,
+  M = Record<string, unknown>,
+  C extends MessageTypeOf<M> = MessageTypeOf<M>,
+> =
+  // Method syntax: a handler of one command type is also a handler of "a command" as the runner
+  // calls it, which hands each handler only messages of its type, decoded with that type's schema.
+  {
+    handle(
+      command: IncomingMessage<C, M[C]>,
+      trx: Transaction<DB>,
+    ): Promise<ParticipantResult<ReplyOf<M, C>>>;
+  }['handle'];
 
-export interface SagaParticipantOptions<DB extends EventsDatabase> {
+/** A participant's handlers by command message type. */
+export type CommandHandlers<DB extends EventsDatabase, M = Record<string, unknown>> = {
+  [C in MessageTypeOf<M>]?: CommandHandler<DB, M, C>;
+};
+
+export interface SagaParticipantOptions<DB extends EventsDatabase, M = Record<string, unknown>> {
   kafka: Kafka;
   db: Kysely<DB>;
   codec: AvroCodec;
@@ -39,8 +51,8 @@ export interface SagaParticipantOptions<DB extends EventsDatabase> {
   commandsTopic: string;
   /** @default 'saga.replies' */
   repliesTopic?: string;
-  /** Handlers by command message type. */
-  handlers: Record<string, CommandHandler<DB>>;
+  /** Handlers by command message type; `M` (the generated MessageTypes) types their payloads and replies. */
+  handlers: CommandHandlers<DB, M>;
   retry?: ConsumerRunnerOptions<DB>['retry'];
   logger?: Logger;
 }
@@ -49,19 +61,19 @@ export interface SagaParticipantOptions<DB extends EventsDatabase> {
  * A saga participant: consumes its command topic, dedupes by command id (the inbox), runs the
  * local transaction and writes the reply to its own outbox, all in one transaction.
  */
-export function createSagaParticipant<DB extends EventsDatabase>(
-  options: SagaParticipantOptions<DB>,
+export function createSagaParticipant<DB extends EventsDatabase, M = Record<string, unknown>>(
+  options: SagaParticipantOptions<DB, M>,
 ): ConsumerRunner<DB> {
   const repliesTopic = options.repliesTopic ?? DEFAULT_REPLIES_TOPIC;
-  const handlers = Object.fromEntries(
-    Object.entries(options.handlers).map(([type, handler]) => [
-      type,
-      async (command: IncomingMessage, trx: Transaction<DB>) => {
-        const result = await handler(command, trx);
-        await enqueueMessages(trx, options.codec.catalog, [sagaReplyMessage(command, result, repliesTopic)]);
-      },
-    ]),
-  );
+  const typed: [string, CommandHandler<DB> | undefined][] = Object.entries(options.handlers);
+  const handlers: Record<string, MessageHandler<DB>> = {};
+  for (const [type, handler] of typed) {
+    if (!handler) continue;
+    handlers[type] = async (command, trx) => {
+      const result = await handler(command, trx);
+      await enqueueMessages(trx, options.codec.catalog, [sagaReplyMessage(command, result, repliesTopic)]);
+    };
+  }
   return new ConsumerRunner<DB>({
     kafka: options.kafka,
     db: options.db,
@@ -73,30 +85,4 @@ export function createSagaParticipant<DB extends EventsDatabase>(
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
-}
-
-/** The reply to a saga command, addressed back to the orchestrator (key: the saga id, for order). */
-export function sagaReplyMessage(
-  command: IncomingMessage,
-  result: ParticipantResult,
-  repliesTopic: string = DEFAULT_REPLIES_TOPIC,
-): OutgoingMessage {
-  const sagaId = command.headers[SagaHeaders.sagaId] ?? command.key;
-  return {
-    topic: repliesTopic,
-    key: sagaId,
-    type: SAGA_REPLY_TYPE,
-    data: {
-      sagaId,
-      step: command.headers[SagaHeaders.step] ?? '',
-      action: command.headers[SagaHeaders.action] === 'compensation' ? 'compensation' : 'command',
-      commandId: command.messageId,
-      outcome: result.outcome,
-      dataJson: JSON.stringify(result.outcome === 'success' ? (result.data ?? null) : null),
-      reason: result.outcome === 'failure' ? result.reason : null,
-    },
-    correlationId: command.correlationId,
-    causationId: command.messageId,
-    ...(command.traceparent ? { traceparent: command.traceparent } : {}),
-  };
 }

@@ -43,6 +43,8 @@ export interface StepState {
 export interface SagaState<Data = unknown> {
   id: string;
   type: string;
+  /** The version of the definition the saga started on, and finishes on. */
+  definitionVersion: number;
   status: SagaStatus;
   /** Index of the step being run or compensated. */
   currentStep: number;

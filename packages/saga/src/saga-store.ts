@@ -34,6 +34,7 @@ export class SagaStore {
       .values({
         id: state.id,
         type: state.type,
+        definition_version: state.definitionVersion,
         status: state.status,
         current_step: state.currentStep,
         data: JSON.stringify(state.data),
@@ -206,6 +207,7 @@ function toStored(row: Selectable<SagaInstancesTable>): StoredSaga {
     state: {
       id: row.id,
       type: row.type,
+      definitionVersion: row.definition_version,
       status: row.status,
       currentStep: row.current_step,
       data: row.data,

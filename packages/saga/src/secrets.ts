@@ -8,7 +8,9 @@ export const REDACTED = '[redacted]';
  * Every field name a definition marks secret: its own `secretFields` and those of each step's
  * command and compensation. A name is matched at any depth of a payload.
  */
-export function secretFieldNames<Data>(definition: SagaDefinition<Data>): ReadonlySet<string> {
+export function secretFieldNames(
+  definition: Pick<SagaDefinition, 'steps' | 'secretFields'>,
+): ReadonlySet<string> {
   const names = new Set(definition.secretFields ?? []);
   for (const step of definition.steps) {
     for (const name of step.command.secretFields ?? []) names.add(name);

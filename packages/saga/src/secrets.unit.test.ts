@@ -7,6 +7,7 @@ describe('saga secret fields', () => {
   it("collects the names a definition marks secret: its own, its commands' and its compensations'", () => {
     const definition: SagaDefinition<unknown> = {
       type: 't',
+      version: 1,
       secretFields: ['legacyToken'],
       steps: [
         {

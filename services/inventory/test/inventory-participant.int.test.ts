@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from '@conveyor/events';
+import type { MessageType, MessageTypes, ReleaseStock, ReserveStock } from '@conveyor/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sellStock } from '../src/application/reservation-commands.ts';
 import { stockConservation } from '../src/application/stock-conservation.ts';
@@ -330,21 +331,37 @@ describe('inventory saga participant (real Kafka, relay and Postgres)', () => {
 
   it('gives the stock back whichever comes first of a late confirmation and the compensation', async () => {
     const handlers = inventoryCommandHandlers(service.deps);
-    const run = (type: string, data: unknown) =>
+    const reserve = (data: ReserveStock) =>
       db()
         .transaction()
-        // biome-ignore lint/style/noNonNullAssertion: both handlers are registered
-        .execute((trx) => handlers[type]!(incoming(type, data), trx));
+        .execute((trx) =>
+          // biome-ignore lint/style/noNonNullAssertion: both handlers are registered
+          handlers['inventory.reserve-stock']!(incoming('inventory.reserve-stock', data), trx),
+        );
+    const release = (data: ReleaseStock) =>
+      db()
+        .transaction()
+        .execute((trx) =>
+          // biome-ignore lint/style/noNonNullAssertion: both handlers are registered
+          handlers['inventory.release-stock']!(incoming('inventory.release-stock', data), trx),
+        );
     for (let round = 0; round < 10; round++) {
       const orderId = randomUUID();
       const items = [
         { productId: daypack.id, quantity: 2 },
         { productId: blanket.id, quantity: 1 },
       ];
-      expect((await run('inventory.reserve-stock', { orderId, items })).outcome).toBe('success');
-      const cause = incoming('order.confirmed', { orderId });
+      expect((await reserve({ orderId, items })).outcome).toBe('success');
+      const cause = incoming('order.confirmed', {
+        orderId,
+        userId: 'user-1',
+        totalCents: 0,
+        currency: 'EUR',
+        paymentId: 'payment-1',
+        confirmedAt: new Date().toISOString(),
+      });
       const [released] = await Promise.all([
-        run('inventory.release-stock', { orderId }),
+        release({ orderId }),
         db()
           .transaction()
           .execute((trx) => sellStock(service.deps, trx, { orderId, cause })),
@@ -366,7 +383,10 @@ describe('inventory saga participant (real Kafka, relay and Postgres)', () => {
   });
 });
 
-function incoming(type: string, data: unknown): IncomingMessage {
+function incoming<T extends MessageType>(
+  type: T,
+  data: MessageTypes[T],
+): IncomingMessage<T, MessageTypes[T]> {
   const messageId = randomUUID();
   const sagaId = randomUUID();
   return {

@@ -90,4 +90,16 @@ export const sagaMigrations: Record<string, Migration> = {
         WHERE status IN ('running', 'compensating')`.execute(db);
     },
   },
+  // Each saga finishes on the definition version it started on; sagas started before versions
+  // existed ran the first one.
+  '0102_conveyor_saga_definition_version': {
+    async up(db: Kysely<unknown>) {
+      await sql`ALTER TABLE saga_instances ADD COLUMN definition_version integer NOT NULL DEFAULT 1`.execute(
+        db,
+      );
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`ALTER TABLE saga_instances DROP COLUMN definition_version`.execute(db);
+    },
+  },
 };

@@ -1,10 +1,12 @@
 import type { EventsDatabase, Json } from '@conveyor/events';
-import type { ColumnType, Generated, Kysely } from 'kysely';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { SagaStatus, StepState } from '../saga-state.ts';
 
 export interface SagaInstancesTable {
   id: string;
   type: string;
+  /** The definition version the saga runs on (SagaState.definitionVersion). */
+  definition_version: ColumnType<number, number | undefined, never>;
   status: SagaStatus;
   current_step: number;
   data: Json;
@@ -50,4 +52,9 @@ export interface SagaDatabase extends EventsDatabase {
  */
 export function sagaView<DB extends SagaDatabase>(db: Kysely<DB>): Kysely<SagaDatabase> {
   return db as unknown as Kysely<SagaDatabase>;
+}
+
+/** A host's transaction seen through the saga tables only (see sagaView). */
+export function sagaTransaction<DB extends SagaDatabase>(trx: Transaction<DB>): Transaction<SagaDatabase> {
+  return trx as unknown as Transaction<SagaDatabase>;
 }

@@ -1,5 +1,6 @@
 import type { DecideContext, Decision, SagaCommand, SagaLogEntry, Transition } from '../decide.ts';
 import type { SagaDefinition, SagaSecrets, SagaStepDefinition } from '../definition.ts';
+import { sagaStepUnknown } from '../errors.ts';
 import { resendDelayMs, type StepTiming, stepTiming } from '../resend-schedule.ts';
 import type { SagaReply, SagaState, SagaStatus, StepState } from '../saga-state.ts';
 import { redactSecrets, secretFieldNames } from '../secrets.ts';
@@ -13,7 +14,7 @@ export class TransitionBuilder<Data> {
   private readonly secretNames: ReadonlySet<string>;
 
   constructor(
-    private readonly definition: SagaDefinition<Data>,
+    private readonly definition: SagaDefinition,
     private readonly state: SagaState<Data>,
     private readonly ctx: DecideContext,
     private readonly secrets: SagaSecrets,
@@ -71,7 +72,7 @@ export class TransitionBuilder<Data> {
     if (reply.action === 'command') {
       if (reply.outcome === 'success') {
         step.status = 'succeeded';
-        state.data = stepDef.onSuccess ? stepDef.onSuccess(state.data, reply.data) : state.data;
+        if (stepDef.onReply) state.data = stepDef.onReply(state.data, reply.data);
         if (index + 1 < state.steps.length) this.sendCommand(index + 1);
         else this.finish('completed');
       } else {
@@ -324,6 +325,8 @@ export class TransitionBuilder<Data> {
 
   private finish(status: Extract<SagaStatus, 'completed' | 'compensated'>): void {
     this.state.nextAttemptAt = null;
+    // Every path to compensation names its cause first; this keeps the promise of FinishedSaga.
+    if (status === 'compensated') this.state.failureReason ??= 'compensated';
     this.setStatus(status);
   }
 
@@ -332,9 +335,14 @@ export class TransitionBuilder<Data> {
     this.log(null, 'saga', status, null, null, error);
   }
 
-  private stepDef(index: number): SagaStepDefinition<Data> {
-    const def = this.definition.steps[index];
-    if (!def) throw new Error(`saga ${this.definition.type} has no step ${index}`);
+  /**
+   * The definition of the state's step `index`, found by name: a saga runs the steps it was
+   * started with, in their order, whatever the position of each in the definition.
+   */
+  private stepDef(index: number): SagaStepDefinition {
+    const name = this.state.steps[index]?.name;
+    const def = this.definition.steps.find((step) => step.name === name);
+    if (!def) throw sagaStepUnknown(this.definition.type, this.definition.version, name ?? `#${index}`);
     return def;
   }
 

@@ -171,7 +171,10 @@ export class SagaWorld {
       .insertInto('applied')
       .values({ command_id: command.messageId, step: data.step, action, subject: data.subject })
       .execute();
-    return { outcome: 'success', data: { receipt: `${data.step}:${command.messageId.slice(0, 8)}` } };
+    // Commands answer with test.saga-step.reply; compensations with no data (saga.reply).
+    return action === 'command'
+      ? { outcome: 'success', data: { receipt: `${data.step}:${command.messageId.slice(0, 8)}` } }
+      : { outcome: 'success' };
   }
 
   /** One participant (a consumer of its own) per step. `mute` records that step's commands but never replies. */

@@ -22,7 +22,8 @@ export const TEST_SAGA_TIMING: TestSagaTiming = {
 };
 
 /**
- * Three steps, each on its own participant topic; gamma has no compensation (like confirm-order's
+ * The orchestrator's fixture, written in the erased form the orchestrator runs (a typed saga is
+ * written with defineSaga: see booking-saga.ts). Three steps, each on its own participant topic; gamma has no compensation (like confirm-order's
  * last word). Each command carries the saga's secret `pin` (when started with one) as a secret field.
  */
 export function testSagaDefinition(
@@ -31,6 +32,7 @@ export function testSagaDefinition(
 ): SagaDefinition<TestSagaData> {
   return {
     type: 'test-saga',
+    version: 1,
     maxCompensationAttempts: 3,
     steps: STEP_NAMES.map((name) => ({
       name,
@@ -50,7 +52,7 @@ export function testSagaDefinition(
               data: (d: TestSagaData) => ({ subject: d.subject, step: name }),
             },
           }),
-      onSuccess: (d: TestSagaData, reply: unknown) => ({ ...d, receipts: { ...d.receipts, [name]: reply } }),
+      onReply: (d: TestSagaData, reply: unknown) => ({ ...d, receipts: { ...d.receipts, [name]: reply } }),
       ...timing,
     })),
   };

@@ -1,7 +1,6 @@
 import type { ConsumerRunner, IncomingMessage } from '@conveyor/events';
-import { type CommandHandler, createSagaParticipant, type ParticipantResult } from '@conveyor/saga';
-import type { ReleaseStock, ReserveStock } from '@conveyor/schemas';
-import { groupName } from '@conveyor/schemas';
+import { type CommandHandlers, createSagaParticipant } from '@conveyor/saga';
+import { groupName, type MessageTypes } from '@conveyor/schemas';
 import { releaseStock, reserveStock } from '../application/reservation-commands.ts';
 import type { InventoryDatabase } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
@@ -12,12 +11,12 @@ export const PARTICIPANT_NAME = 'inventory-participant';
 /** The saga command handlers by message type (exported for tests that call them concurrently). */
 export function inventoryCommandHandlers(
   deps: Pick<Deps, 'store' | 'clock' | 'newId' | 'topics' | 'logger'>,
-): Record<string, CommandHandler<InventoryDatabase>> {
+): CommandHandlers<InventoryDatabase, MessageTypes> {
   const log = (command: IncomingMessage) =>
     deps.logger.child({ correlationId: command.correlationId, commandId: command.messageId });
   return {
-    'inventory.reserve-stock': async (command, trx): Promise<ParticipantResult> => {
-      const { orderId, items } = command.data as ReserveStock;
+    'inventory.reserve-stock': async (command, trx) => {
+      const { orderId, items } = command.data;
       try {
         const data = await reserveStock(deps, trx, { orderId, items, cause: command });
         log(command).info({ orderId, totalCents: data.totalCents }, 'stock reserved');
@@ -29,8 +28,8 @@ export function inventoryCommandHandlers(
         return { outcome: 'failure', reason: error.message };
       }
     },
-    'inventory.release-stock': async (command, trx): Promise<ParticipantResult> => {
-      const { orderId } = command.data as ReleaseStock;
+    'inventory.release-stock': async (command, trx) => {
+      const { orderId } = command.data;
       const data = await releaseStock(deps, trx, { orderId, cause: command });
       // voided: nothing was held, and the reserve, should it still arrive, will be refused.
       log(command).info({ orderId, ...data }, 'stock release handled');
@@ -46,7 +45,7 @@ export function inventoryCommandHandlers(
  * re-driven from the dead-letter topic) is answered with a failure and takes no stock.
  */
 export function createInventoryParticipant(deps: Deps): ConsumerRunner<InventoryDatabase> {
-  return createSagaParticipant<InventoryDatabase>({
+  return createSagaParticipant<InventoryDatabase, MessageTypes>({
     kafka: deps.kafka,
     db: deps.db,
     codec: deps.codec,

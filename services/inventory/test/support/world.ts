@@ -7,8 +7,7 @@ import {
   type TestDatabase,
   uniqueName,
 } from '@conveyor/infra-local/testing';
-import { SAGA_REPLY_TYPE, SagaHeaders } from '@conveyor/saga';
-import type { SagaReply } from '@conveyor/schemas';
+import { readSagaReply, SagaHeaders, type SagaReply } from '@conveyor/saga';
 import { type Consumer, type Kafka, Kafka as KafkaClient, logLevel, type Producer } from 'kafkajs';
 import pino from 'pino';
 import { inject } from 'vitest';
@@ -76,14 +75,21 @@ export class TopicReader {
     return reader;
   }
 
-  /** Saga replies, with their JSON data parsed. */
-  replies(): (Omit<SagaReply, 'dataJson'> & { data: unknown })[] {
-    return this.messages
-      .filter((m) => m.type === SAGA_REPLY_TYPE)
-      .map((m) => {
-        const { dataJson, ...reply } = m.data as SagaReply;
-        return { ...reply, data: JSON.parse(dataJson ?? 'null') as unknown };
+  /** Saga replies, as the orchestrator reads them (readSagaReply). */
+  replies(): SagaReply[] {
+    return this.messages.flatMap((m) => {
+      const reply = readSagaReply({
+        ...m,
+        partition: 0,
+        offset: '0',
+        messageId: m.headers['message-id'] ?? '',
+        correlationId: m.headers['correlation-id'] ?? '',
+        causationId: m.headers['causation-id'],
+        traceparent: undefined,
+        timestamp: '0',
       });
+      return reply ? [reply] : [];
+    });
   }
 
   async replyTo(commandId: string, timeoutMs = 15_000) {

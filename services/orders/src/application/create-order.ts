@@ -3,7 +3,11 @@ import type { SagaOrchestrator } from '@conveyor/saga';
 import type { OrdersDeps } from '../deps.ts';
 import { userNotFound } from '../domain/errors.ts';
 import type { OrderLine, ShippingAddress } from '../domain/order.ts';
-import { CREATE_ORDER_SAGA, type CreateOrderSagaData, type CreateOrderSecrets } from './create-order.saga.ts';
+import {
+  CREATE_ORDER_SAGA,
+  type CreateOrderSagaStart,
+  type CreateOrderSecrets,
+} from './create-order.saga.ts';
 import { claimIdempotencyKey } from './idempotency-keys.ts';
 import { executeOrderCommand } from './order-writes.ts';
 
@@ -88,7 +92,7 @@ export function createOrder(
       },
       { correlationId: input.correlationId },
     );
-    const data: CreateOrderSagaData = {
+    const data: CreateOrderSagaStart = {
       orderId,
       userId: input.userId,
       items: input.items,

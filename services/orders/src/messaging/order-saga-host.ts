@@ -1,19 +1,7 @@
-import { type Logger, OutboxRelay } from '@conveyor/events';
-import {
-  type SagaDatabase,
-  type SagaMetricsHooks,
-  SagaOrchestrator,
-  type SagaState,
-  sagaView,
-} from '@conveyor/saga';
-import { groupName } from '@conveyor/schemas';
-import type { Transaction } from 'kysely';
-import {
-  CREATE_ORDER_SAGA,
-  type CreateOrderSagaData,
-  type CreateOrderStepTiming,
-  createOrderSaga,
-} from '../application/create-order.saga.ts';
+import type { Logger } from '@conveyor/events';
+import { type SagaMetricsHooks, SagaOrchestrator, sagaView } from '@conveyor/saga';
+import { groupName, messageTopics } from '@conveyor/schemas';
+import { type CreateOrderStepTiming, createOrderSaga } from '../application/create-order.saga.ts';
 import { executeOrderCommand } from '../application/order-writes.ts';
 import type { OrdersDatabase } from '../db/tables.ts';
 import type { OrdersDeps } from '../deps.ts';
@@ -26,11 +14,23 @@ export function createOrderSagaHost(
   deps: OrdersDeps,
   options: { stepTiming: CreateOrderStepTiming; metrics?: SagaMetricsHooks; logger?: Logger },
 ): SagaOrchestrator {
+  const createOrder = createOrderSaga<OrdersDatabase>({
+    topicOf: messageTopics(deps.namespace),
+    stepTiming: options.stepTiming,
+    cancelOrder: async ({ orderId, reason, correlationId }, trx) => {
+      await executeOrderCommand(
+        deps,
+        trx,
+        { type: 'CancelOrder', data: { orderId, reason }, metadata: { now: deps.clock().toISOString() } },
+        { correlationId },
+      );
+    },
+  });
   return new SagaOrchestrator({
     db: sagaView(deps.db),
     kafka: deps.kafka,
     codec: deps.codec,
-    definitions: [createOrderSaga(deps.topics, options.stepTiming)],
+    definitions: [createOrder],
     repliesTopic: deps.topics.sagaReplies,
     name: 'orders-saga-orchestrator',
     groupId: groupName(deps.namespace, 'orders-saga-orchestrator'),
@@ -38,29 +38,5 @@ export function createOrderSagaHost(
     newId: deps.newId,
     ...(options.metrics ? { metrics: options.metrics } : {}),
     logger: options.logger ?? deps.logger,
-    onFinished: async (state: SagaState, trx: Transaction<SagaDatabase>) => {
-      if (state.type !== CREATE_ORDER_SAGA || state.status !== 'compensated') return;
-      const data = state.data as CreateOrderSagaData;
-      await executeOrderCommand(
-        deps,
-        trx as unknown as Transaction<OrdersDatabase>,
-        {
-          type: 'CancelOrder',
-          data: { orderId: data.orderId, reason: state.failureReason ?? 'the order saga was compensated' },
-          metadata: { now: deps.clock().toISOString() },
-        },
-        { correlationId: state.correlationId },
-      );
-    },
-  });
-}
-
-export function createOrdersRelay(deps: OrdersDeps, databaseUrl: string): OutboxRelay<OrdersDatabase> {
-  return new OutboxRelay({
-    db: deps.db,
-    databaseUrl,
-    kafka: deps.kafka,
-    codec: deps.codec,
-    logger: deps.logger,
   });
 }

@@ -1,6 +1,6 @@
 import { isConveyorError } from '@conveyor/events';
 import { createSagaParticipant, type ParticipantResult } from '@conveyor/saga';
-import { groupName } from '@conveyor/schemas';
+import { groupName, type MessageTypes } from '@conveyor/schemas';
 import { executeOrderCommand } from '../application/order-writes.ts';
 import type { OrdersDatabase } from '../db/tables.ts';
 import type { OrdersDeps } from '../deps.ts';
@@ -8,7 +8,7 @@ import type { OrderCommand } from '../domain/order.ts';
 
 /** The orders side of the create-order saga: confirm-order and its compensation cancel-order. */
 export function createOrdersParticipant(deps: OrdersDeps) {
-  return createSagaParticipant<OrdersDatabase>({
+  return createSagaParticipant<OrdersDatabase, MessageTypes>({
     kafka: deps.kafka,
     db: deps.db,
     codec: deps.codec,
@@ -19,26 +19,23 @@ export function createOrdersParticipant(deps: OrdersDeps) {
     logger: deps.logger,
     handlers: {
       'orders.confirm-order': async (message, trx) => {
-        const data = message.data as {
-          orderId: string;
-          paymentId: string;
-          totalCents: number;
-          currency: string;
-        };
-        return run({ type: 'ConfirmOrder', data, metadata: { now: deps.clock().toISOString() } }, (command) =>
-          executeOrderCommand(deps, trx, command, {
-            correlationId: message.correlationId,
-            causationId: message.messageId,
-          }),
+        return run(
+          { type: 'ConfirmOrder', data: message.data, metadata: { now: deps.clock().toISOString() } },
+          (command) =>
+            executeOrderCommand(deps, trx, command, {
+              correlationId: message.correlationId,
+              causationId: message.messageId,
+            }),
         );
       },
       'orders.cancel-order': async (message, trx) => {
-        const data = message.data as { orderId: string; reason: string };
-        return run({ type: 'CancelOrder', data, metadata: { now: deps.clock().toISOString() } }, (command) =>
-          executeOrderCommand(deps, trx, command, {
-            correlationId: message.correlationId,
-            causationId: message.messageId,
-          }),
+        return run(
+          { type: 'CancelOrder', data: message.data, metadata: { now: deps.clock().toISOString() } },
+          (command) =>
+            executeOrderCommand(deps, trx, command, {
+              correlationId: message.correlationId,
+              causationId: message.messageId,
+            }),
         );
       },
     },
@@ -49,7 +46,7 @@ export function createOrdersParticipant(deps: OrdersDeps) {
 async function run(
   command: OrderCommand,
   execute: (command: OrderCommand) => Promise<unknown>,
-): Promise<ParticipantResult> {
+): Promise<ParticipantResult<undefined>> {
   try {
     await execute(command);
     return { outcome: 'success' };

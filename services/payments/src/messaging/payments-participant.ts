@@ -1,7 +1,6 @@
 import { type ConsumerRunner, causedBy } from '@conveyor/events';
 import { type CommandHandler, createSagaParticipant, type ParticipantResult } from '@conveyor/saga';
-import type { ChargePayment, RefundPayment } from '@conveyor/schemas';
-import { groupName } from '@conveyor/schemas';
+import { groupName, type MessageTypes } from '@conveyor/schemas';
 import { chargePayment, refundPayment } from '../application/payment-commands.ts';
 import type { PaymentsDatabase } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
@@ -18,22 +17,22 @@ export const PAYMENTS_PARTICIPANT = 'payments-participant';
  * Commands are deduped by id (the inbox) and charges by order as well (the decider).
  */
 export function createPaymentsParticipant(deps: Deps): ConsumerRunner<PaymentsDatabase> {
-  const charge: CommandHandler<PaymentsDatabase> = async (command, trx) =>
+  const charge: CommandHandler<PaymentsDatabase, MessageTypes, 'payments.charge'> = async (command, trx) =>
     refusalsAsFailures(async () => {
-      const result = await chargePayment(deps, command.data as ChargePayment, causedBy(command), trx);
+      const result = await chargePayment(deps, command.data, causedBy(command), trx);
       // A decline is a failure of the step, recorded (payments.declined) in this same transaction.
       return result.outcome === 'charged'
         ? { outcome: 'success', data: { paymentId: result.paymentId } }
         : { outcome: 'failure', reason: result.reason };
     });
 
-  const refund: CommandHandler<PaymentsDatabase> = async (command, trx) => {
-    const { orderId } = command.data as RefundPayment;
+  const refund: CommandHandler<PaymentsDatabase, MessageTypes, 'payments.refund'> = async (command, trx) => {
+    const { orderId } = command.data;
     const result = await refundPayment(deps, orderId, causedBy(command), trx);
     return { outcome: 'success', data: result };
   };
 
-  return createSagaParticipant<PaymentsDatabase>({
+  return createSagaParticipant<PaymentsDatabase, MessageTypes>({
     kafka: deps.kafka,
     db: deps.db,
     codec: deps.codec,
@@ -51,7 +50,9 @@ export function createPaymentsParticipant(deps: Deps): ConsumerRunner<PaymentsDa
  * failure in the same transaction. Anything else (the database, a bug) is thrown: the runner
  * retries it and then dead-letters the command.
  */
-async function refusalsAsFailures(run: () => Promise<ParticipantResult>): Promise<ParticipantResult> {
+async function refusalsAsFailures<Reply>(
+  run: () => Promise<ParticipantResult<Reply>>,
+): Promise<ParticipantResult<Reply>> {
   try {
     return await run();
   } catch (error) {

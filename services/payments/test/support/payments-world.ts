@@ -9,10 +9,9 @@ import {
   type TestDatabase,
   uniqueName,
 } from '@conveyor/infra-local/testing';
-import { SagaHeaders } from '@conveyor/saga';
-import type { ChargePayment, RefundPayment, SagaReply } from '@conveyor/schemas';
+import { readSagaReply, SagaHeaders, type SagaReply } from '@conveyor/saga';
+import type { ChargePayment, RefundPayment } from '@conveyor/schemas';
 import type { Consumer, Message, Producer } from 'kafkajs';
-import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { inject } from 'vitest';
 import type { PaymentsConfig } from '../../src/config.ts';
@@ -67,7 +66,7 @@ export class PaymentsDbWorld {
     const infra = inject('infra');
     const database = await createTestDatabase(infra.databaseUrl, 'payments_test');
     const deps = createDeps(testConfig(infra, database.url), { logger: quietLogger(), ...overrides });
-    await migrate(deps.db as Kysely<unknown>, migrations);
+    await migrate(deps.db, migrations);
     return new PaymentsDbWorld(infra, database, deps);
   }
 
@@ -166,8 +165,22 @@ export class ParticipantWorld {
         const type = headers['message-type'] ?? '';
         const data = await service.deps.codec.decode(topic, type, message.value);
         const seen = { topic, key: String(message.key), type, headers, data };
-        if (topic === topics.sagaReplies) world.replies.push(seen as Seen<SagaReply>);
-        else world.events.push(seen);
+        if (topic !== topics.sagaReplies) {
+          world.events.push(seen);
+          return;
+        }
+        // As the orchestrator reads it: the saga, step and command from the headers, the data typed.
+        const reply = readSagaReply({
+          ...seen,
+          partition: 0,
+          offset: message.offset,
+          messageId: headers['message-id'] ?? '',
+          correlationId: headers['correlation-id'] ?? '',
+          causationId: headers['causation-id'],
+          traceparent: undefined,
+          timestamp: message.timestamp,
+        });
+        if (reply) world.replies.push({ ...seen, data: reply });
       },
     });
     return world;
@@ -217,13 +230,12 @@ export class ParticipantWorld {
   async close(): Promise<void> {
     await this.reader.disconnect().catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
-    for (const stop of this.service.stop) await stop().catch(() => undefined);
-    await this.service.app.close();
+    await this.service.close();
     await this.database.drop();
   }
 }
 
-/** The success data or failure reason of a reply. */
-export const replyData = (reply: Seen<SagaReply>): unknown => JSON.parse(reply.data.dataJson ?? 'null');
+/** The success data of a reply (null for a refusal). */
+export const replyData = (reply: Seen<SagaReply>): unknown => reply.data.data;
 
 export { eventually };

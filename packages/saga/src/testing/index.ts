@@ -1,0 +1,1 @@
+export { type ExpectedCommand, type SagaEvent, sagaSpecification } from './saga-specification.ts';
