@@ -27,7 +27,7 @@ describe('orders migrations on a database of the previous version', () => {
     const previous = Object.fromEntries(
       Object.entries(ordersMigrations).filter(([name]) => !NEW.includes(name)),
     );
-    await migrate(db as Kysely<unknown>, previous);
+    await migrate(db, previous);
 
     await sql`INSERT INTO order_views (order_id, user_id, saga_id, status, items, shipping_address, created_at, updated_at)
       VALUES (${order}, ${user}, ${running}, 'pending', '[]', '{}', now(), now())`.execute(db);
@@ -44,7 +44,7 @@ describe('orders migrations on a database of the previous version', () => {
         db,
       );
     }
-    await migrate(db as Kysely<unknown>, ordersMigrations);
+    await migrate(db, ordersMigrations);
   });
   afterAll(async () => {
     await db?.destroy();

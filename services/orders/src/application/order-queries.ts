@@ -35,7 +35,7 @@ export async function getOrder(
     .where('o.order_id', '=', orderId)
     .executeTakeFirst();
   if (!row || !mayAccess(caller, row.user_id)) throw orderNotFound(orderId);
-  const steps = (row.steps ?? []) as { name: string }[];
+  const steps = row.steps ?? [];
   const finished = row.saga_status === 'completed' || row.saga_status === 'compensated';
   return {
     orderId: row.order_id,

@@ -1,4 +1,5 @@
-import type { OutgoingMessage, StoredEvent } from '@conveyor/events';
+import { handleCommand, messageFactory, type TypedOutgoingMessage } from '@conveyor/events';
+import type { MessageTypes } from '@conveyor/schemas';
 import type { Transaction } from 'kysely';
 import type { OrdersDatabase } from '../db/tables.ts';
 import type { OrdersDeps } from '../deps.ts';
@@ -15,39 +16,28 @@ export interface CommandContext {
   causationId?: string;
 }
 
+const message = messageFactory<MessageTypes>();
+
 /**
  * Loads an order, decides, and in the caller's transaction appends the events, enqueues their
  * messages on orders.events and updates the order's read model row. Returns the new state.
  */
-export async function executeOrderCommand(
+export function executeOrderCommand(
   deps: OrdersDeps,
   trx: Transaction<OrdersDatabase>,
   command: OrderCommand,
   context: CommandContext,
 ): Promise<{ state: OrderState; events: OrderEvent[] }> {
-  const streamId = orderStreamId(command.data.orderId);
-  const { state, version } = await deps.store.aggregateStream(
-    streamId,
-    {
-      initialState: orderDecider.initialState,
-      evolve: (s: OrderState, e: StoredEvent) => orderDecider.evolve(s, e as unknown as OrderEvent),
+  return handleCommand(deps.store, trx, {
+    streamId: orderStreamId(command.data.orderId),
+    decider: orderDecider,
+    command: () => command,
+    messages: (event, state) => [toMessage(deps, event, state, context)],
+    project: async (trx, { state, events }) => {
+      await project(trx, events, command.metadata.now);
+      return { state, events };
     },
-    trx,
-  );
-  const events = orderDecider.decide(command, state);
-  if (events.length === 0) return { state, events };
-  const next = events.reduce(orderDecider.evolve, state);
-  await deps.store.append(
-    {
-      streamId,
-      expectedVersion: version,
-      events,
-      messages: events.map((event) => toMessage(deps, event, next, context)),
-    },
-    trx,
-  );
-  await project(trx, events, command.metadata.now);
-  return { state: next, events };
+  });
 }
 
 function toMessage(
@@ -55,8 +45,8 @@ function toMessage(
   event: OrderEvent,
   state: OrderState,
   context: CommandContext,
-): OutgoingMessage {
-  const base = {
+): TypedOutgoingMessage<MessageTypes, 'order.placed' | 'order.confirmed' | 'order.cancelled'> {
+  const envelope = {
     topic: deps.topics.ordersEvents,
     key: event.data.orderId,
     correlationId: context.correlationId,
@@ -65,11 +55,11 @@ function toMessage(
   const userId = state.status === 'none' ? '' : state.userId;
   switch (event.type) {
     case 'OrderPlaced':
-      return { ...base, type: 'order.placed', data: event.data };
+      return message('order.placed', event.data, envelope);
     case 'OrderConfirmed':
-      return { ...base, type: 'order.confirmed', data: { ...event.data, userId } };
+      return message('order.confirmed', { ...event.data, userId }, envelope);
     case 'OrderCancelled':
-      return { ...base, type: 'order.cancelled', data: { ...event.data, userId } };
+      return message('order.cancelled', { ...event.data, userId }, envelope);
     default: {
       const never: never = event;
       throw new Error(`unknown event ${JSON.stringify(never)}`);

@@ -1,5 +1,5 @@
 import { ConsumerRunner } from '@conveyor/events';
-import { groupName, type UserCreated, type UserUpdated } from '@conveyor/schemas';
+import { groupName, type MessageTypes } from '@conveyor/schemas';
 import type { OrdersDatabase } from '../db/tables.ts';
 import type { OrdersDeps } from '../deps.ts';
 
@@ -8,7 +8,7 @@ import type { OrdersDeps } from '../deps.ts';
  * refreshes the cached profile shown in the order list.
  */
 export function createUsersConsumer(deps: OrdersDeps): ConsumerRunner<OrdersDatabase> {
-  return new ConsumerRunner<OrdersDatabase>({
+  return new ConsumerRunner<OrdersDatabase, MessageTypes>({
     kafka: deps.kafka,
     db: deps.db,
     codec: deps.codec,
@@ -18,7 +18,7 @@ export function createUsersConsumer(deps: OrdersDeps): ConsumerRunner<OrdersData
     logger: deps.logger,
     handlers: {
       'user.created': async (message, trx) => {
-        const user = message.data as UserCreated;
+        const user = message.data;
         await trx
           .insertInto('order_users')
           .values({
@@ -33,7 +33,7 @@ export function createUsersConsumer(deps: OrdersDeps): ConsumerRunner<OrdersData
           .execute();
       },
       'user.updated': async (message, trx) => {
-        const { userId, changes, updatedAt } = message.data as UserUpdated;
+        const { userId, changes, updatedAt } = message.data;
         const set = {
           ...(changes.email ? { email: changes.email } : {}),
           ...(changes.firstName ? { first_name: changes.firstName } : {}),

@@ -1,12 +1,5 @@
-import type { ProjectionDefinition } from '@conveyor/events';
-import type {
-  OrderCancelled,
-  OrderConfirmed,
-  OrderPlaced,
-  TopicKey,
-  UserCreated,
-  UserUpdated,
-} from '@conveyor/schemas';
+import { type AnyProjection, defineProjection, type ProjectionDefinition } from '@conveyor/events';
+import type { MessageTypes, TopicKey } from '@conveyor/schemas';
 import { sql } from 'kysely';
 
 export const ORDER_DETAILS_PROJECTION = 'orders.order-details';
@@ -39,7 +32,7 @@ export interface OrderDetailsTables {
 export function orderDetailsProjection(
   topics: Record<TopicKey, string>,
 ): ProjectionDefinition<OrderDetailsTables> {
-  return {
+  return defineProjection<OrderDetailsTables, MessageTypes>({
     name: ORDER_DETAILS_PROJECTION,
     topics: [topics.ordersEvents, topics.usersEvents],
     tables: ['order_details', 'order_user_profiles'],
@@ -59,7 +52,7 @@ export function orderDetailsProjection(
     },
     handlers: {
       'order.placed': async (message, { db }) => {
-        const o = message.data as OrderPlaced;
+        const o = message.data;
         await db
           .insertInto('order_details')
           .values({
@@ -79,7 +72,7 @@ export function orderDetailsProjection(
           .execute();
       },
       'order.confirmed': async (message, { db }) => {
-        const o = message.data as OrderConfirmed;
+        const o = message.data;
         await db
           .updateTable('order_details')
           .set({
@@ -93,7 +86,7 @@ export function orderDetailsProjection(
           .execute();
       },
       'order.cancelled': async (message, { db }) => {
-        const o = message.data as OrderCancelled;
+        const o = message.data;
         await db
           .updateTable('order_details')
           .set({ status: 'cancelled', reason: o.reason, updated_at: o.cancelledAt })
@@ -101,7 +94,7 @@ export function orderDetailsProjection(
           .execute();
       },
       'user.created': async (message, { db }) => {
-        const u = message.data as UserCreated;
+        const u = message.data;
         await db
           .insertInto('order_user_profiles')
           .values({
@@ -116,7 +109,7 @@ export function orderDetailsProjection(
           .execute();
       },
       'user.updated': async (message, { db }) => {
-        const { userId, changes, updatedAt } = message.data as UserUpdated;
+        const { userId, changes, updatedAt } = message.data;
         await db
           .updateTable('order_user_profiles')
           .set({
@@ -130,12 +123,10 @@ export function orderDetailsProjection(
           .execute();
       },
     },
-  };
+  });
 }
 
 /** Every projection of the orders service, for its host and for `npm run replay`. */
-export function ordersProjections(
-  topics: Record<TopicKey, string>,
-): ProjectionDefinition<OrderDetailsTables>[] {
+export function ordersProjections(topics: Record<TopicKey, string>): AnyProjection[] {
   return [orderDetailsProjection(topics)];
 }
