@@ -25,7 +25,7 @@ describe('saga migrations on a database with sagas waiting under the old timeout
     database = await createTestDatabase(infra.databaseUrl, 'saga_migration');
     db = createDatabase<SagaDatabase>({ url: database.url });
     const previous = Object.fromEntries(Object.entries(sagaMigrations).filter(([name]) => name !== NEW));
-    await migrate(db as Kysely<unknown>, { ...eventsMigrations, ...previous });
+    await migrate(db, { ...eventsMigrations, ...previous });
     const pending = { commandId: null, attempts: 0, compensationCommandId: null, compensationAttempts: 0 };
     const steps = [
       {
@@ -43,7 +43,7 @@ describe('saga migrations on a database with sagas waiting under the old timeout
     await sql`INSERT INTO saga_instances (id, type, status, current_step, data, steps, correlation_id, version, deadline)
       VALUES (${sagaId}, 'test-saga', 'running', 0, ${JSON.stringify({ subject: 'old', amount: 1 })},
         ${JSON.stringify(steps)}, ${sagaId}, 2, ${new Date(T0 - 1)})`.execute(db);
-    await migrate(db as Kysely<unknown>, { ...eventsMigrations, ...sagaMigrations });
+    await migrate(db, { ...eventsMigrations, ...sagaMigrations });
 
     const suffix = uniqueName('migr');
     orchestrator = new SagaOrchestrator({

@@ -36,7 +36,7 @@ export class AdminWorld {
     const infra = inject('infra');
     const database = await createTestDatabase(infra.databaseUrl, 'saga_admin');
     const db = createDatabase<SagaDatabase>({ url: database.url });
-    await migrate(db as Kysely<unknown>, { ...eventsMigrations, ...sagaMigrations });
+    await migrate(db, { ...eventsMigrations, ...sagaMigrations });
     const suffix = uniqueName('admin');
     const definition = testSagaDefinition({
       alpha: `test.alpha.${suffix}`,
