@@ -113,10 +113,8 @@ export class BenchStack {
 
 function memberEnv(options: BenchStackOptions): Partial<Record<StackMember, NodeJS.ProcessEnv>> {
   // Resends would only add to a burst's queue (a reply can take seconds under 2,000 sagas): the
-  // bench measures the path a saga takes, so the first resend waits 30 s and a step's deadline is
-  // far. Both the current variable and the ones issue 12 introduces are set; unknown ones are ignored.
+  // bench measures the path a saga takes, so the first resend waits 30 s and a step's deadline is far.
   const orders = {
-    ORDERS_SAGA_STEP_TIMEOUT_MS: '60000',
     ORDERS_SAGA_RESEND_INITIAL_MS: '30000',
     ORDERS_SAGA_RESEND_MAX_MS: '30000',
     ORDERS_SAGA_STEP_DEADLINE_MS: '600000',
