@@ -17,12 +17,12 @@ import {
   projectionLag,
   rebuildProjection,
 } from '@conveyor/events';
+import { envReader } from '@conveyor/http';
 import { loadInfraConfig } from '@conveyor/infra-local';
-import { ordersProjections } from '@conveyor/orders-service';
-import { schemasDir, topicNames } from '@conveyor/schemas';
+import { schemasDir } from '@conveyor/schemas';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Kysely } from 'kysely';
-import { projectionsOf } from './replay-registry.ts';
+import { projectionsOf, type RegisteredProjection } from './replay-registry.ts';
 
 const USAGE =
   'usage: npm run replay -- <projection> [--from earliest|<ISO time>] [--dry-run]\n       npm run replay -- --status';
@@ -36,8 +36,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const { values, positionals } = parsed;
-  const namespace = process.env.CONVEYOR_TOPIC_NAMESPACE ?? '';
-  const registry = projectionsOf(namespace, ordersProjections(topicNames(namespace)));
+  const namespace = envReader(process.env).topicNamespace();
+  const registry = projectionsOf(namespace);
   if (values.status) return status(registry, namespace);
   const [name, ...extra] = positionals;
   if (!name) return usage('name the projection to rebuild, or pass --status');
@@ -150,34 +150,45 @@ async function dryRun(
   return 0;
 }
 
-async function status(registry: ReturnType<typeof projectionsOf>, namespace: string): Promise<number> {
+/** One line per projection: served and building generations, lag, state and checkpoints. */
+async function status(registry: RegisteredProjection[], namespace: string): Promise<number> {
   console.log(
-    `projection                 service     served  building  lag       checkpoints${namespace ? `   (namespace ${namespace})` : ''}`,
+    `${'projection'.padEnd(26)} ${'service'.padEnd(11)} served  building  lag       state        checkpoints${namespace ? `   (namespace ${namespace})` : ''}`,
   );
   for (const entry of registry) {
     const { db, kafka } = connect(entry.service);
     try {
-      const store = new ProjectionStore(db);
-      const gens = await store.generations(entry.definition.name).catch(() => undefined);
-      if (!gens) {
-        console.log(
-          `${entry.definition.name.padEnd(26)} ${entry.service.padEnd(11)} -       -         -         not started`,
-        );
-        continue;
-      }
-      const checkpoints = await store.checkpoints(entry.definition.name, gens.served);
-      const { lag, partitions } = await projectionLag(kafka, entry.definition.topics, checkpoints);
-      const where = partitions
-        .map((p) => `${p.topic.split('.').slice(-2).join('.')}[${p.partition}]=${p.next}`)
-        .join(' ');
       console.log(
-        `${entry.definition.name.padEnd(26)} ${entry.service.padEnd(11)} g${String(gens.served).padEnd(6)} ${(gens.building ? `g${gens.building}` : '-').padEnd(9)} ${String(lag).padEnd(9)} ${where}`,
+        `${entry.definition.name.padEnd(26)} ${entry.service.padEnd(11)} ${await statusOf(entry, db, kafka)}`,
       );
     } finally {
       await db.destroy();
     }
   }
   return 0;
+}
+
+async function statusOf(
+  entry: RegisteredProjection,
+  db: Kysely<EventsDatabase>,
+  kafka: Kafka,
+): Promise<string> {
+  const store = new ProjectionStore(db);
+  let gens: Awaited<ReturnType<ProjectionStore['generations']>>;
+  try {
+    gens = await store.generations(entry.definition.name);
+  } catch (error) {
+    // Its database is not there yet (the service never started against it), or not reachable.
+    return `${'-'.padEnd(7)} ${'-'.padEnd(9)} ${'-'.padEnd(9)} unavailable  ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (!gens) return `${'-'.padEnd(7)} ${'-'.padEnd(9)} ${'-'.padEnd(9)} not started`;
+  const checkpoints = await store.checkpoints(entry.definition.name, gens.served);
+  const { lag, partitions } = await projectionLag(kafka, entry.definition.topics, checkpoints);
+  const where = partitions
+    .map((p) => `${p.topic.split('.').slice(-2).join('.')}[${p.partition}]=${p.next}`)
+    .join(' ');
+  const state = gens.building ? 'rebuilding' : lag > 0n ? 'catching up' : 'serving';
+  return `g${String(gens.served).padEnd(6)} ${(gens.building ? `g${gens.building}` : '-').padEnd(9)} ${String(lag).padEnd(9)} ${state.padEnd(12)} ${where}`;
 }
 
 main().then(

@@ -35,7 +35,10 @@ function replay(
   });
 }
 
-/** The orders.order-details read model rebuilt with `npm run replay` while orders keep coming. */
+/**
+ * The orders.order-details read model rebuilt with `npm run replay` while orders keep coming; the
+ * other services' projections listed and rebuilt by the same CLI.
+ */
 describe('rebuilding the orders read model without downtime', () => {
   let stack: Stack;
   let env: NodeJS.ProcessEnv;
@@ -198,5 +201,34 @@ describe('rebuilding the orders read model without downtime', () => {
     const unknown = await replay(['orders.nope'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown projection "orders.nope"');
+  });
+
+  it("lists every service's projection on --status, and rebuilds users.directory while users serves it", async () => {
+    const everywhere = {
+      ...env,
+      USERS_DATABASE_URL: stack.databaseUrl('users'),
+      INVENTORY_DATABASE_URL: stack.databaseUrl('inventory'),
+    };
+    const directory = async () =>
+      (
+        await http(
+          'GET',
+          `${stack.url('users')}/directory?limit=100`,
+          undefined,
+          bearer(randomUUID(), ['admin']),
+        )
+      ).json.total as number;
+    const before = await directory();
+    expect(before).toBeGreaterThanOrEqual(users.length);
+    const rebuilt = await replay(['users.directory'], everywhere);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stdout).toMatch(/users\.directory: generation 2 is served \(was 1\)/);
+    expect(await directory()).toBe(before);
+
+    const status = await replay(['--status'], everywhere);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/orders\.order-details +orders +g2 +- +\d+ /);
+    expect(status.stdout).toMatch(/users\.directory +users +g2 +- +0 +serving /);
+    expect(status.stdout).toMatch(/inventory\.stock-view +inventory +g1 +- +\d+ /);
   });
 });

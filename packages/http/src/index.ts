@@ -1,5 +1,12 @@
 export { CORRELATION_HEADER, correlationIdOf, registerCorrelation } from './correlation.ts';
-export { envReader } from './env.ts';
+export {
+  A_YEAR_MS,
+  type EnvReader,
+  envReader,
+  LOG_LEVELS,
+  type LogLevel,
+  type WholeNumberRange,
+} from './env.ts';
 export {
   forbidden,
   type HttpErrorCode,

@@ -18,4 +18,9 @@ export {
   type StockViewTables,
   stockViewProjection,
 } from './projections/stock-view.projection.ts';
-export { INVENTORY_TOPICS, type InventoryService, startInventoryService } from './service.ts';
+export {
+  INVENTORY_TOPICS,
+  type InventoryService,
+  inventoryService,
+  startInventoryService,
+} from './service.ts';

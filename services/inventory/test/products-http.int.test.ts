@@ -29,7 +29,7 @@ describe('inventory catalogue over HTTP', () => {
 
   afterAll(async () => {
     await app?.close();
-    await deps?.close();
+    await deps?.db.destroy();
     await environment?.database.drop();
   });
 

@@ -1,48 +1,23 @@
-import {
-  createMetricsRegistry,
-  createServiceApp,
-  Gauge,
-  Histogram,
-  type Registry,
-  type TokenVerifier,
-} from '@conveyor/http';
+import { Gauge, Histogram, type Registry } from '@conveyor/http';
 import { type SagaMetricsHooks, type SagaOrchestrator, sagaAdminRoutes, sagaView } from '@conveyor/saga';
-import type { FastifyBaseLogger } from 'fastify';
-import type { Kafka } from 'kafkajs';
-import { sql } from 'kysely';
+import { type ServiceAppFor, serviceAppFor } from '@conveyor/service';
 import { createBuses } from './application/buses.ts';
 import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from './application/idempotency-keys.ts';
 import type { OrdersDeps } from './deps.ts';
 import { ordersRoutes } from './http/orders.routes.ts';
 
-export interface BuildAppOptions {
-  /** Checks every caller's bearer token: createTokenVerifier(config.jwt). */
-  verifyToken: TokenVerifier;
+export interface BuildAppOptions extends ServiceAppFor {
   /** How long a caller's Idempotency-Key answers with its order. @default 86400 */
   idempotencyKeyTtlSeconds?: number;
-  logger?: FastifyBaseLogger | false;
-  metrics?: Registry;
-  /** Gauges read the outbox backlog through it. */
-  relay?: { backlog(): Promise<{ count: number; oldestAgeMs: number }> };
 }
 
 /**
  * The orders HTTP app: routes (a valid token each), the saga admin API (role admin), health,
- * readiness, metrics, docs. Does not listen.
+ * readiness, metrics (saga counts by status among them), docs. Does not listen.
  */
 export async function buildApp(deps: OrdersDeps, orchestrator: SagaOrchestrator, options: BuildAppOptions) {
-  const metrics = options.metrics ?? createMetricsRegistry('orders');
-  registerOrdersMetrics(metrics, orchestrator, options.relay);
-  const app = await createServiceApp({
-    name: 'orders',
-    logger: options.logger ?? false,
-    metrics,
-    verifyToken: options.verifyToken,
-    readiness: {
-      database: () => sql`SELECT 1`.execute(deps.db),
-      kafka: () => kafkaAnswers(deps.kafka),
-    },
-  });
+  registerSagaCounts(deps.metrics, orchestrator);
+  const app = await serviceAppFor(deps, options);
   const { commands, queries } = createBuses(deps, orchestrator, {
     idempotencyKeyTtlSeconds: options.idempotencyKeyTtlSeconds ?? DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS,
   });
@@ -51,22 +26,8 @@ export async function buildApp(deps: OrdersDeps, orchestrator: SagaOrchestrator,
   return app;
 }
 
-async function kafkaAnswers(kafka: Kafka): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.describeCluster();
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** Saga counts by status and the outbox backlog, read when Prometheus scrapes. */
-function registerOrdersMetrics(
-  registry: Registry,
-  orchestrator: SagaOrchestrator,
-  relay: BuildAppOptions['relay'],
-) {
+/** Saga counts by status, read when Prometheus scrapes. */
+function registerSagaCounts(registry: Registry, orchestrator: SagaOrchestrator) {
   new Gauge({
     name: 'conveyor_sagas',
     help: 'Sagas by status',
@@ -77,24 +38,6 @@ function registerOrdersMetrics(
       for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
     },
   });
-  if (relay) {
-    new Gauge({
-      name: 'conveyor_outbox_backlog',
-      help: 'Unpublished outbox rows',
-      registers: [registry],
-      async collect() {
-        this.set((await relay.backlog()).count);
-      },
-    });
-    new Gauge({
-      name: 'conveyor_outbox_oldest_age_seconds',
-      help: 'Age of the oldest unpublished outbox row',
-      registers: [registry],
-      async collect() {
-        this.set((await relay.backlog()).oldestAgeMs / 1000);
-      },
-    });
-  }
 }
 
 /** Step latency histogram fed by the orchestrator's metrics hooks. */

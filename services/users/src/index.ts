@@ -1,7 +1,7 @@
 export { type BuildAppOptions, buildApp, type UsersApp } from './app.ts';
 export type { DirectoryEntry, DirectoryPage } from './application/directory-queries.ts';
 export type { UserView } from './application/user-rows.ts';
-export { type LogLevel, loadConfig, type UsersConfig } from './config.ts';
+export { DEFAULT_PORT, loadConfig, type UsersConfig } from './config.ts';
 export { migrations, usersMigrations } from './db/migrations.ts';
 export type { UserDirectoryTable, UsersDatabase, UsersTable } from './db/tables.ts';
 export { createDeps, type UsersDeps } from './deps.ts';
@@ -13,4 +13,4 @@ export {
   userDirectoryProjection,
   usersProjections,
 } from './projections/user-directory.projection.ts';
-export { type StartUsersServiceOptions, startUsersService, type UsersService } from './users-service.ts';
+export { startUsersService, type UsersService, usersService } from './service.ts';

@@ -6,7 +6,7 @@ import type { Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { USER_DIRECTORY_PROJECTION } from '../src/projections/user-directory.projection.ts';
-import { startUsersService, type UsersService } from '../src/users-service.ts';
+import { startUsersService, type UsersService } from '../src/service.ts';
 import { waitFor } from './support/service-process.ts';
 import { newCaller, newUser } from './support/users-world.ts';
 
@@ -28,6 +28,7 @@ describe('the user directory with poison messages on users.events', () => {
       DATABASE_URL: database.url,
       KAFKA_BROKERS: infra.kafkaBrokers.join(','),
       SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+      LOG_LEVEL: 'silent',
       CONVEYOR_TOPIC_NAMESPACE: uniqueName('users-poison'),
     });
     service = await startUsersService(config);

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { userDirectoryProjection } from '../src/projections/user-directory.projection.ts';
-import { startUsersService, type UsersService } from '../src/users-service.ts';
+import { startUsersService, type UsersService } from '../src/service.ts';
 import { waitFor } from './support/service-process.ts';
 import { newCaller, newUser } from './support/users-world.ts';
 
@@ -37,6 +37,7 @@ describe('the user directory, projected from users.events', () => {
       DATABASE_URL: database.url,
       KAFKA_BROKERS: infra.kafkaBrokers.join(','),
       SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+      LOG_LEVEL: 'silent',
       CONVEYOR_TOPIC_NAMESPACE: namespace,
     });
     service = await startUsersService(config);

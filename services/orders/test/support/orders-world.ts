@@ -1,18 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type EventsDatabase, ensureTopics, migrate, ProjectionHost } from '@conveyor/events';
-import { DEVELOPMENT_JWT_SETTINGS, developmentVerifier } from '@conveyor/http/testing';
+import type { EventsDatabase } from '@conveyor/events';
+import { DEVELOPMENT_JWT_SETTINGS } from '@conveyor/http/testing';
 import { createTestDatabase, type TestDatabase, uniqueName } from '@conveyor/infra-local/testing';
-import type { SagaOrchestrator } from '@conveyor/saga';
-import { DEFAULT_PARTITIONS, topicBindings, topicNames } from '@conveyor/schemas';
+import { topicBindings, topicNames } from '@conveyor/schemas';
 import type { Kysely } from 'kysely';
 import { inject } from 'vitest';
-import { buildApp } from '../../src/app.ts';
 import type { OrdersConfig } from '../../src/config.ts';
-import { ordersMigrations } from '../../src/db/migrations.ts';
-import { createDeps, type OrdersDeps } from '../../src/deps.ts';
-import { createOrderSagaHost, createOrdersRelay } from '../../src/messaging/order-saga-host.ts';
-import { createUsersConsumer } from '../../src/messaging/users-consumer.ts';
-import { ordersProjections } from '../../src/projections/order-details.projection.ts';
+import { ordersService } from '../../src/service.ts';
 
 /** A step is first resent after 10 s (± 20 %): tests move the clock past 12 s to make it due. */
 export const SAGA_STEP_TIMING = {
@@ -21,8 +15,10 @@ export const SAGA_STEP_TIMING = {
 };
 
 /**
- * A fresh orders database and topic namespace; the app over them (development tokens, see
- * `bearer()`), with its orchestrator not running. The clock runs `advance()`d ahead of real time.
+ * A fresh orders database and topic namespace; the service started through its bootstrap (relay,
+ * order-details projection, users consumer, app with development tokens, see `bearer()`), with
+ * its orchestrator, participant and key pruner built but not running. The clock runs
+ * `advance()`d ahead of real time.
  */
 export async function createOrdersWorld(options: { idempotencyKeyTtlSeconds?: number } = {}) {
   const infra = inject('infra');
@@ -41,41 +37,16 @@ export async function createOrdersWorld(options: { idempotencyKeyTtlSeconds?: nu
     idempotencyKeyTtlSeconds: options.idempotencyKeyTtlSeconds ?? 86_400,
   };
   const time = { aheadMs: 0 };
-  const deps: OrdersDeps = { ...createDeps(config), clock: () => new Date(Date.now() + time.aheadMs) };
-  await migrate(deps.db as Kysely<unknown>, ordersMigrations);
-  const names = topicNames(namespace);
-  await ensureTopics(
-    deps.kafka,
-    Object.values(names).map((topic) => ({ topic, partitions: DEFAULT_PARTITIONS })),
-  );
-  await deps.codec.registerAll(
-    topicBindings(
-      ['usersEvents', 'ordersEvents', 'inventoryCommands', 'paymentsCommands', 'ordersCommands'],
-      namespace,
-    ),
-  );
-  const orchestrator: SagaOrchestrator = createOrderSagaHost(deps, { stepTiming: config.sagaStepTiming });
-  const app = await buildApp(deps, orchestrator, {
-    verifyToken: developmentVerifier(),
-    idempotencyKeyTtlSeconds: config.idempotencyKeyTtlSeconds,
+  const service = await ordersService.start(config, {
+    overrides: { clock: () => new Date(Date.now() + time.aheadMs) },
+    workers: ['orders-users'],
   });
+  const { deps, app } = service;
+  const { orchestrator } = service.parts;
   await app.ready();
-  // The read side: the relay publishes orders.events, the users consumer and the projection read topics.
-  const relay = createOrdersRelay(deps, database.url);
-  const usersConsumer = createUsersConsumer(deps);
-  const projections = ordersProjections(deps.topics).map(
-    (definition) =>
-      new ProjectionHost({
-        db: deps.db,
-        kafka: deps.kafka,
-        codec: deps.codec,
-        definition,
-        groupPrefix: namespace,
-      }),
-  );
-  relay.start();
-  await usersConsumer.start();
-  for (const host of projections) await host.start();
+  const names = topicNames(namespace);
+  // publishUser() writes users.events as the users service would: its schemas under our namespace.
+  await deps.codec.registerAll(topicBindings(['usersEvents'], namespace));
 
   /** Publishes user.created on the namespaced users.events, as the users service would. */
   async function publishUser(user: { userId: string; email: string; firstName: string; lastName: string }) {
@@ -131,11 +102,7 @@ export async function createOrdersWorld(options: { idempotencyKeyTtlSeconds?: nu
     },
     publishUser,
     async close() {
-      for (const host of projections) await host.stop();
-      await usersConsumer.stop();
-      await relay.stop();
-      await app.close();
-      await deps.db.destroy();
+      await service.close();
       await database.drop();
     },
   };

@@ -1,5 +1,4 @@
-import type { OutboxBacklog } from '@conveyor/events';
-import { Counter, Gauge, type Registry } from '@conveyor/http';
+import { Counter, type Registry } from '@conveyor/http';
 
 /** Business counters of the service, on its own registry (served at /metrics). */
 export interface PaymentCounters {
@@ -20,39 +19,4 @@ export function createPaymentCounters(registry: Registry): PaymentCounters {
       'Refunds of orders never charged: a tombstone, so their charge is refused should it arrive',
     ),
   };
-}
-
-/**
- * Outbox backlog gauges, read from the relay when /metrics is scraped. A failed read keeps the
- * last values: /metrics must still answer while the database is down.
- */
-export function registerOutboxMetrics(registry: Registry, backlog: () => Promise<OutboxBacklog>): void {
-  // prom-client collects every metric of a scrape at once: both gauges share one query.
-  let reading: Promise<OutboxBacklog | undefined> | undefined;
-  const read = () => {
-    reading ??= backlog()
-      .catch(() => undefined)
-      .finally(() => {
-        reading = undefined;
-      });
-    return reading;
-  };
-  new Gauge({
-    name: 'outbox_backlog_messages',
-    help: 'Outbox rows not yet published to Kafka',
-    registers: [registry],
-    async collect() {
-      const current = await read();
-      if (current) this.set(current.count);
-    },
-  });
-  new Gauge({
-    name: 'outbox_oldest_age_seconds',
-    help: 'Age of the oldest unpublished outbox row',
-    registers: [registry],
-    async collect() {
-      const current = await read();
-      if (current) this.set(current.oldestAgeMs / 1000);
-    },
-  });
 }

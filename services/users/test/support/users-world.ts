@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { ensureTopics, migrate } from '@conveyor/events';
-import { bearer, developmentVerifier } from '@conveyor/http/testing';
+import { bearer } from '@conveyor/http/testing';
 import {
   createTestDatabase,
   type InfraEndpoints,
   type TestDatabase,
   uniqueName,
 } from '@conveyor/infra-local/testing';
-import { DEFAULT_PARTITIONS, topicBindings } from '@conveyor/schemas';
-import type { Kysely } from 'kysely';
 import { inject } from 'vitest';
-import { buildApp, type UsersApp } from '../../src/app.ts';
 import { loadConfig, type UsersConfig } from '../../src/config.ts';
-import { migrations } from '../../src/db/migrations.ts';
-import { createDeps, type UsersDeps } from '../../src/deps.ts';
+import type { UsersDeps } from '../../src/deps.ts';
+import { type UsersService, usersService } from '../../src/service.ts';
 
-/** A fresh users database (migrated), topics under a namespace of its own, and the app on them. */
+/**
+ * A fresh users database (migrated), topics under a namespace of its own, and the app on them,
+ * started through the service's bootstrap without its relay and projection (tests that publish
+ * start their own).
+ */
 export interface UsersWorld {
   infra: InfraEndpoints;
   database: TestDatabase;
@@ -23,7 +23,7 @@ export interface UsersWorld {
   namespace: string;
   config: UsersConfig;
   deps: UsersDeps;
-  app: UsersApp;
+  app: UsersService['app'];
   /** Rows in users, events and outbox: what a refused request must leave as it was. */
   counts(): Promise<{ users: number; events: number; outbox: number }>;
   close(): Promise<void>;
@@ -38,12 +38,10 @@ export async function createUsersWorld(): Promise<UsersWorld> {
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
     CONVEYOR_TOPIC_NAMESPACE: namespace,
+    LOG_LEVEL: 'silent',
   });
-  const deps = createDeps(config);
-  await migrate(deps.db as Kysely<unknown>, migrations);
-  await ensureTopics(deps.kafka, [{ topic: deps.topics.usersEvents, partitions: DEFAULT_PARTITIONS }]);
-  await deps.codec.registerAll(topicBindings(['usersEvents'], namespace));
-  const app = await buildApp(deps, { verifyToken: developmentVerifier() });
+  const service = await usersService.start(config, { relay: false, projections: false });
+  const { deps, app } = service;
   await app.ready();
   const count = async (table: 'users' | 'events' | 'outbox') => {
     const row = await deps.db
@@ -65,8 +63,7 @@ export async function createUsersWorld(): Promise<UsersWorld> {
       outbox: await count('outbox'),
     }),
     async close() {
-      await app.close();
-      await deps.db.destroy();
+      await service.close();
       await database.drop();
     },
   };

@@ -22,7 +22,8 @@ export function kafkaReadiness(kafka: Kafka) {
       admin ??= connect();
       const current = admin;
       try {
-        await (await current).describeCluster();
+        const cluster = await (await current).describeCluster();
+        if (cluster.brokers.length === 0) throw new Error('the cluster lists no brokers');
       } catch (error) {
         await reset(current);
         throw error;

@@ -1,0 +1,40 @@
+import { isConveyorError } from '@conveyor/events';
+import { createLogger, runService } from '@conveyor/http';
+import type { DefinedService, ServiceParts } from './define-service.ts';
+import type { ServiceConfig } from './service-config.ts';
+
+/**
+ * What every main.ts does: reads its config (a bad variable is one line on stderr naming it, exit
+ * 1), starts the service with a logger at the configured level, listens, and on SIGTERM drains
+ * HTTP, then stops the workers, projections, relay and pool (runService). A failed start is one
+ * fatal log line and exit 1.
+ */
+export async function runMain<Config extends ServiceConfig, Deps, Parts extends ServiceParts>(
+  service: DefinedService<Config, Deps, Parts>,
+  loadConfig: () => Config,
+): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    // Before any logger exists: LOG_LEVEL itself may be the bad variable.
+    if (!isConveyorError(error, 'CONVEYOR_INVALID_ENVIRONMENT')) throw error;
+    process.stderr.write(`${service.name}: ${error.message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger(service.name, config.logLevel);
+  let started: Awaited<ReturnType<typeof service.start>>;
+  try {
+    started = await service.start(config, { overrides: { logger } });
+  } catch (err) {
+    logger.fatal({ err }, `${service.name} failed to start`);
+    process.exit(1);
+  }
+  try {
+    await runService(started, { host: config.host, port: config.port }, logger);
+  } catch (err) {
+    logger.fatal({ err, host: config.host, port: config.port }, `${service.name} could not listen`);
+    for (const stop of started.stop) await stop().catch(() => undefined);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,51 @@
+import { type EnvReader, envReader, type JwtSettings, type LogLevel, loadJwtSettings } from '@conveyor/http';
+
+/** What every service reads from its environment; a service's own config extends it. */
+export interface ServiceConfig {
+  /** The service's own database (`DATABASE_URL`, postgres://). */
+  databaseUrl: string;
+  /** `KAFKA_BROKERS`, comma-separated host:port. */
+  kafkaBrokers: string[];
+  /** Confluent-compatible base URL (`SCHEMA_REGISTRY_URL`). */
+  schemaRegistryUrl: string;
+  /** `CONVEYOR_TOPIC_NAMESPACE`: prefix of every topic and consumer group. @default '' */
+  topicNamespace: string;
+  /** @default '127.0.0.1' */
+  host: string;
+  /** `PORT`; each service has its own default. */
+  port: number;
+  /** pino level (`LOG_LEVEL`). @default 'info' */
+  logLevel: LogLevel;
+  /** How callers' bearer tokens are checked (JWT_*); the development secret only on loopback. */
+  jwt: JwtSettings;
+}
+
+/**
+ * Reads and checks the shared variables once, then the service's own through `own`; the first bad
+ * one throws CONVEYOR_INVALID_ENVIRONMENT naming it and what was expected.
+ */
+export function loadServiceConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): ServiceConfig;
+export function loadServiceConfig<Own>(
+  env: NodeJS.ProcessEnv,
+  defaults: { port: number },
+  own: (read: EnvReader) => Own,
+): ServiceConfig & Own;
+export function loadServiceConfig<Own>(
+  env: NodeJS.ProcessEnv,
+  defaults: { port: number },
+  own?: (read: EnvReader) => Own,
+): ServiceConfig | (ServiceConfig & Own) {
+  const read = envReader(env);
+  const host = read.string('HOST', '127.0.0.1');
+  const shared: ServiceConfig = {
+    databaseUrl: read.databaseUrl('DATABASE_URL'),
+    kafkaBrokers: read.brokers('KAFKA_BROKERS'),
+    schemaRegistryUrl: read.url('SCHEMA_REGISTRY_URL'),
+    topicNamespace: read.topicNamespace(),
+    host,
+    port: read.port('PORT', defaults.port),
+    logLevel: read.logLevel(),
+    jwt: loadJwtSettings(env, { host }),
+  };
+  return own ? { ...shared, ...own(read) } : shared;
+}
