@@ -72,8 +72,8 @@ export class BenchStack {
       gateway: options.gateway,
       env: memberEnv(options),
     });
-    await stack.start();
     try {
+      await stack.start();
       const users = await registerUsers(stack, options.users);
       const products = await stockedProducts(stack, options.stockPerProduct);
       const orders = new pg.Pool({ connectionString: stack.databaseUrl('orders'), max: 2 });
