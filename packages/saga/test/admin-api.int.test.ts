@@ -147,6 +147,7 @@ describe('saga admin API: one saga and operator actions', () => {
       failureReason: null,
       data: { subject: 'order-42', amount: 7, receipts: { alpha: { ref: 'A-1' } } },
       version: 2,
+      definitionVersion: 1,
     });
     expect(saga.steps.map((step) => [step.name, step.status])).toEqual([
       ['alpha', 'succeeded'],

@@ -134,6 +134,8 @@ export const SagaDetail = Type.Object({
   /** When the sweeper next acts: the awaited step's next send or its deadline; null when nothing is awaited. */
   nextAttemptAt: Nullable(Timestamp),
   version: Type.Integer(),
+  /** The version of the saga's definition it started on and finishes on. */
+  definitionVersion: Type.Integer(),
   /** The saga log in order. */
   timeline: Type.Array(TimelineEntry),
 });

@@ -119,6 +119,7 @@ export async function getSaga(
         steps: state.steps,
         nextAttemptAt: state.nextAttemptAt?.toISOString() ?? null,
         version: saga.version,
+        definitionVersion: state.definitionVersion,
         timeline: timeline.map((row) => ({
           seq: row.seq,
           at: row.at.toISOString(),
