@@ -14,14 +14,9 @@ export interface StoredSaga<Data = unknown> {
   updatedAt: Date;
 }
 
-export interface SagaLogRow {
+/** A stored log entry: what `decide` logged, numbered and timed by the store. */
+export interface SagaLogRow extends SagaLogEntry {
   seq: number;
-  step: string | null;
-  action: string;
-  status: string;
-  commandId: string | null;
-  payload: unknown;
-  error: string | null;
   at: Date;
 }
 

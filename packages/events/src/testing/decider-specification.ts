@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { Decider } from '../decider.ts';
+import { expectThrows } from './expect-throws.ts';
 
 /**
  * Given/when/then for deciders, with no I/O:
@@ -17,14 +18,7 @@ export function deciderSpecification<C, E, S>(decider: Decider<C, E, S>) {
               expect(run()).toEqual(expected);
             },
             thenThrows(check: (error: unknown) => boolean): void {
-              let thrown: unknown;
-              try {
-                run();
-              } catch (error) {
-                thrown = error;
-              }
-              expect(thrown, 'the decider did not throw').toBeDefined();
-              expect(check(thrown), `unexpected error: ${String(thrown)}`).toBe(true);
+              expectThrows(run, check, 'the decider');
             },
           };
         },

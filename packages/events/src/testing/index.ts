@@ -1,1 +1,2 @@
 export { deciderSpecification } from './decider-specification.ts';
+export { expectThrows } from './expect-throws.ts';

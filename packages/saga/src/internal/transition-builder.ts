@@ -230,21 +230,13 @@ export class TransitionBuilder<Data> {
     step.lastSentAt = now.toISOString();
     this.state.currentStep = index;
     this.scheduleSend(step, index, step.attempts);
-    const data = def.commandData(this.state.data, this.secrets);
-    this.commands.push({
-      step: step.name,
-      action: 'command',
-      commandId,
-      ...def.command,
-      data,
-      attempt: step.attempts,
-    });
-    this.log(
+    this.send(
       step.name,
       'command',
-      step.attempts === 1 ? 'sent' : `resent (attempt ${step.attempts})`,
       commandId,
-      data,
+      def.command,
+      def.commandData(this.state.data, this.secrets),
+      step.attempts,
     );
   }
 
@@ -260,18 +252,22 @@ export class TransitionBuilder<Data> {
     step.lastSentAt = this.ctx.now.toISOString();
     this.state.currentStep = index;
     this.scheduleSend(step, index, step.compensationAttempts);
+    const route = { topic: compensation.topic, type: compensation.type };
     const data = compensation.data(this.state.data, this.secrets);
-    this.commands.push({
-      step: step.name,
-      action: 'compensation',
-      commandId,
-      topic: compensation.topic,
-      type: compensation.type,
-      data,
-      attempt: step.compensationAttempts,
-    });
-    const status = step.compensationAttempts === 1 ? 'sent' : `resent (attempt ${step.compensationAttempts})`;
-    this.log(step.name, 'compensation', status, commandId, data);
+    this.send(step.name, 'compensation', commandId, route, data, step.compensationAttempts);
+  }
+
+  /** Enqueues a command or compensation and logs it: its first send, or which resend it is. */
+  private send(
+    step: string,
+    action: SagaCommand['action'],
+    commandId: string,
+    route: Pick<SagaCommand, 'topic' | 'type'>,
+    data: unknown,
+    attempt: number,
+  ): void {
+    this.commands.push({ step, action, commandId, ...route, data, attempt });
+    this.log(step, action, attempt === 1 ? 'sent' : `resent (attempt ${attempt})`, commandId, data);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { expectThrows } from '@conveyor/events/testing';
 import { expect } from 'vitest';
 import { type DecideContext, type Decision, decide, type SagaInput, startSaga } from '../decide.ts';
 import type { TypedSagaDefinition } from '../define-saga.ts';
@@ -123,14 +124,7 @@ export function sagaSpecification<Start, Data, Replies>(
               return this;
             },
             thenThrows(check: (error: unknown) => boolean) {
-              let thrown: unknown;
-              try {
-                decision();
-              } catch (error) {
-                thrown = error;
-              }
-              expect(thrown, 'the saga did not throw').toBeDefined();
-              expect(check(thrown), `unexpected error: ${String(thrown)}`).toBe(true);
+              expectThrows(decision, check, 'the saga');
             },
           };
         },

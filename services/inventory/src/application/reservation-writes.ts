@@ -66,22 +66,35 @@ export async function loadReservation(
   );
 }
 
+/** The stock counts a unit moves between; `received` stays, so the counts stay conserved. */
+type UnitCount = 'available' | 'reserved' | 'sold';
+
+/** Moves each line's units from one count of its product's stock to another. */
+async function moveUnits(
+  trx: Trx,
+  lines: ReadonlyArray<{ productId: string; quantity: number }>,
+  from: UnitCount,
+  to: UnitCount,
+): Promise<void> {
+  for (const line of lines) {
+    await trx
+      .updateTable('stock')
+      .set((eb) => ({
+        [from]: eb(from, '-', line.quantity),
+        [to]: eb(to, '+', line.quantity),
+        updated_at: sql`now()`,
+      }))
+      .where('product_id', '=', line.productId)
+      .execute();
+  }
+}
+
 /** Applies one event to the stock and reservations tables (the state the service queries). */
 export async function applyToTables(trx: Trx, event: ReservationEvent): Promise<void> {
   switch (event.type) {
     case 'StockReserved': {
       const { orderId, lines } = event.data;
-      for (const line of lines) {
-        await trx
-          .updateTable('stock')
-          .set((eb) => ({
-            available: eb('available', '-', line.quantity),
-            reserved: eb('reserved', '+', line.quantity),
-            updated_at: sql`now()`,
-          }))
-          .where('product_id', '=', line.productId)
-          .execute();
-      }
+      await moveUnits(trx, lines, 'available', 'reserved');
       await trx
         .insertInto('reservations')
         .values(
@@ -98,32 +111,12 @@ export async function applyToTables(trx: Trx, event: ReservationEvent): Promise<
     }
     case 'StockReleased': {
       const from = event.data.from === 'held' ? 'reserved' : 'sold';
-      for (const line of event.data.lines) {
-        await trx
-          .updateTable('stock')
-          .set((eb) => ({
-            available: eb('available', '+', line.quantity),
-            [from]: eb(from, '-', line.quantity),
-            updated_at: sql`now()`,
-          }))
-          .where('product_id', '=', line.productId)
-          .execute();
-      }
+      await moveUnits(trx, event.data.lines, from, 'available');
       await setStatus(trx, event.data.orderId, 'released');
       return;
     }
     case 'StockSold': {
-      for (const line of event.data.lines) {
-        await trx
-          .updateTable('stock')
-          .set((eb) => ({
-            reserved: eb('reserved', '-', line.quantity),
-            sold: eb('sold', '+', line.quantity),
-            updated_at: sql`now()`,
-          }))
-          .where('product_id', '=', line.productId)
-          .execute();
-      }
+      await moveUnits(trx, event.data.lines, 'reserved', 'sold');
       await setStatus(trx, event.data.orderId, 'sold');
       return;
     }

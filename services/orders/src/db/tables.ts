@@ -2,6 +2,7 @@ import type { Json } from '@conveyor/events';
 import type { SagaDatabase } from '@conveyor/saga';
 import type { ColumnType } from 'kysely';
 import type { OrderLine, OrderStatus, ShippingAddress } from '../domain/order.ts';
+import type { UserProfileColumns } from '../domain/user-profile.ts';
 
 /** One row per order: what GET /orders/:id and the user's order list read. */
 export interface OrderViewsTable {
@@ -20,12 +21,7 @@ export interface OrderViewsTable {
 }
 
 /** The users orders knows, and their cached profile (fed by users.events). */
-export interface OrderUsersTable {
-  user_id: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-  language: string;
+export interface OrderUsersTable extends UserProfileColumns {
   updated_at: Date;
 }
 
@@ -61,12 +57,6 @@ interface OrderDetailsViews {
     placed_at: Date;
     updated_at: Date;
   };
-  order_user_profiles: {
-    user_id: string;
-    email: string;
-    first_name: string;
-    last_name: string;
-    language: string;
-    updated_at: Date;
-  };
+  // The same profile columns as order_users, rebuilt by the projection.
+  order_user_profiles: OrderUsersTable;
 }

@@ -1,30 +1,16 @@
 import type { Decider } from '@conveyor/events';
+import type { OrderLine, OrderPlaced } from '@conveyor/schemas';
 import { invalidOrder, invalidTransition } from './errors.ts';
 
-export interface OrderLine {
-  productId: string;
-  quantity: number;
-}
-
-export interface ShippingAddress {
-  street: string;
-  city: string;
-  postalCode: string;
-  country: string;
-}
+// The event's payload is the message orders publishes: one declaration, in the schemas.
+export type { OrderLine, ShippingAddress } from '@conveyor/schemas';
 
 export type OrderStatus = 'pending' | 'confirmed' | 'cancelled';
 
 export type OrderCommand =
   | {
       type: 'PlaceOrder';
-      data: {
-        orderId: string;
-        userId: string;
-        sagaId: string;
-        items: OrderLine[];
-        shippingAddress: ShippingAddress;
-      };
+      data: Omit<OrderPlaced, 'placedAt'>;
       metadata: { now: string };
     }
   | {
@@ -37,14 +23,7 @@ export type OrderCommand =
 export type OrderEvent =
   | {
       type: 'OrderPlaced';
-      data: {
-        orderId: string;
-        userId: string;
-        sagaId: string;
-        items: OrderLine[];
-        shippingAddress: ShippingAddress;
-        placedAt: string;
-      };
+      data: OrderPlaced;
     }
   | {
       type: 'OrderConfirmed';

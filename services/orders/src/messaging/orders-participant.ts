@@ -1,6 +1,7 @@
 import { isConveyorError } from '@conveyor/events';
 import { createSagaParticipant, type ParticipantResult } from '@conveyor/saga';
 import { groupName, type MessageTypes } from '@conveyor/schemas';
+import type { Transaction } from 'kysely';
 import { executeOrderCommand } from '../application/order-writes.ts';
 import type { OrdersDatabase } from '../db/tables.ts';
 import type { OrdersDeps } from '../deps.ts';
@@ -18,37 +19,31 @@ export function createOrdersParticipant(deps: OrdersDeps) {
     repliesTopic: deps.topics.sagaReplies,
     logger: deps.logger,
     handlers: {
-      'orders.confirm-order': async (message, trx) => {
-        return run(
-          { type: 'ConfirmOrder', data: message.data, metadata: { now: deps.clock().toISOString() } },
-          (command) =>
-            executeOrderCommand(deps, trx, command, {
-              correlationId: message.correlationId,
-              causationId: message.messageId,
-            }),
-        );
-      },
-      'orders.cancel-order': async (message, trx) => {
-        return run(
-          { type: 'CancelOrder', data: message.data, metadata: { now: deps.clock().toISOString() } },
-          (command) =>
-            executeOrderCommand(deps, trx, command, {
-              correlationId: message.correlationId,
-              causationId: message.messageId,
-            }),
-        );
-      },
+      'orders.confirm-order': (message, trx) =>
+        run(deps, trx, message, { type: 'ConfirmOrder', data: message.data, metadata: at(deps) }),
+      'orders.cancel-order': (message, trx) =>
+        run(deps, trx, message, { type: 'CancelOrder', data: message.data, metadata: at(deps) }),
     },
   });
 }
 
-/** A transition the order refuses (e.g. confirming a cancelled order) is a failure reply, not a crash. */
+const at = (deps: OrdersDeps) => ({ now: deps.clock().toISOString() });
+
+/**
+ * Executes the command a saga message carries, caused by that message. A transition the order
+ * refuses (e.g. confirming a cancelled order) is a failure reply, not a crash.
+ */
 async function run(
+  deps: OrdersDeps,
+  trx: Transaction<OrdersDatabase>,
+  message: { correlationId: string; messageId: string },
   command: OrderCommand,
-  execute: (command: OrderCommand) => Promise<unknown>,
 ): Promise<ParticipantResult<undefined>> {
   try {
-    await execute(command);
+    await executeOrderCommand(deps, trx, command, {
+      correlationId: message.correlationId,
+      causationId: message.messageId,
+    });
     return { outcome: 'success' };
   } catch (error) {
     if (isConveyorError(error, 'ORDERS_INVALID_TRANSITION'))

@@ -1,6 +1,7 @@
 import { type AnyProjection, defineProjection, type ProjectionDefinition } from '@conveyor/events';
 import type { MessageTypes, TopicKey } from '@conveyor/schemas';
 import { sql } from 'kysely';
+import { type UserProfileColumns, userProfileChanges, userProfileRow } from '../domain/user-profile.ts';
 
 export const ORDER_DETAILS_PROJECTION = 'orders.order-details';
 
@@ -19,14 +20,7 @@ export interface OrderDetailsTables {
     placed_at: string;
     updated_at: string;
   };
-  order_user_profiles: {
-    user_id: string;
-    email: string;
-    first_name: string;
-    last_name: string;
-    language: string;
-    updated_at: string;
-  };
+  order_user_profiles: UserProfileColumns & { updated_at: string };
 }
 
 export function orderDetailsProjection(
@@ -94,17 +88,9 @@ export function orderDetailsProjection(
           .execute();
       },
       'user.created': async (message, { db }) => {
-        const u = message.data;
         await db
           .insertInto('order_user_profiles')
-          .values({
-            user_id: u.userId,
-            email: u.email,
-            first_name: u.firstName,
-            last_name: u.lastName,
-            language: u.language,
-            updated_at: u.createdAt,
-          })
+          .values({ ...userProfileRow(message.data), updated_at: message.data.createdAt })
           .onConflict((oc) => oc.column('user_id').doNothing())
           .execute();
       },
@@ -112,13 +98,7 @@ export function orderDetailsProjection(
         const { userId, changes, updatedAt } = message.data;
         await db
           .updateTable('order_user_profiles')
-          .set({
-            ...(changes.email ? { email: changes.email } : {}),
-            ...(changes.firstName ? { first_name: changes.firstName } : {}),
-            ...(changes.lastName ? { last_name: changes.lastName } : {}),
-            ...(changes.language ? { language: changes.language } : {}),
-            updated_at: updatedAt,
-          })
+          .set({ ...userProfileChanges(changes), updated_at: updatedAt })
           .where('user_id', '=', userId)
           .execute();
       },
