@@ -114,9 +114,11 @@ export async function runFaults(options: FaultInjectorOptions): Promise<Injected
             record.atMs = now();
             const begun = Date.now();
             try {
-              await restartKafka(fault.restartAfterMs);
+              const { stopMs, startMs } = await restartKafka(fault.restartAfterMs);
               record.downMs = Date.now() - begun;
-              record.note = `broker stopped and back in ${(record.downMs / 1000).toFixed(1)} s`;
+              record.note =
+                `broker back in ${(record.downMs / 1000).toFixed(1)} s ` +
+                `(stop ${(stopMs / 1000).toFixed(1)} s, start ${(startMs / 1000).toFixed(1)} s)`;
               log(`fault: kafka is back after ${record.downMs} ms`);
             } catch (error) {
               record.problems.push(`the broker did not come back: ${(error as Error).message}`);

@@ -19,6 +19,8 @@ export const AFTER_FAULT_MS = 10_000;
  * when it tries them again, after its eject cooldown and circuit open time (10 s each by default).
  */
 export const OUTAGE_GRACE_MS = 10_000;
+/** Width of the time buckets (by when requests were sent) that show where refusals and delays were. */
+export const LATENCY_BUCKET_MS = 10_000;
 
 export type Outcome =
   | 'confirmed'
@@ -122,6 +124,8 @@ export interface AvailabilityFigure {
   refusedBy: Record<string, number>;
   /** The same for the requests that overlapped an outage (reported apart, no threshold). */
   duringOutages: { requests: number; refused: number; refusedBy: Record<string, number> };
+  /** Refusals counted against the threshold in each successive LATENCY_BUCKET_MS of sending: when they were. */
+  refusedByBucket: number[];
 }
 
 /**
@@ -147,13 +151,21 @@ export function availability(
     }
     return { requests: rs.length, refused, refusedBy };
   };
-  const outside = tally(requests.filter((r) => !inside(r)));
+  const counted = requests.filter((r) => !inside(r));
+  const outside = tally(counted);
   const share = outside.requests === 0 ? 0 : outside.refused / outside.requests;
+  const refusedByBucket: number[] = [];
+  for (const r of counted) {
+    const bucket = Math.floor(r.sentAtMs / LATENCY_BUCKET_MS);
+    while (refusedByBucket.length <= bucket) refusedByBucket.push(0);
+    if (r.result !== 'accepted') refusedByBucket[bucket]! += 1;
+  }
   return {
     pass: outside.requests > 0 && share <= REFUSAL_THRESHOLD,
     ...outside,
     share,
     duringOutages: tally(requests.filter(inside)),
+    refusedByBucket,
   };
 }
 
@@ -171,9 +183,6 @@ export interface LatencyFigure {
   /** p50 of the orders sent in each successive LATENCY_BUCKET_MS of the load: where the delays were. */
   p50ByBucketMs: (number | null)[];
 }
-
-/** Width of the buckets of `p50ByBucketMs`. */
-export const LATENCY_BUCKET_MS = 10_000;
 
 /** Nearest-rank percentile of sorted values. */
 export function percentile(sorted: readonly number[], p: number): number | null {

@@ -91,6 +91,8 @@ describe('the availability figure', () => {
     expect(figure.refusedBy).toEqual({ '504': 1 });
     expect(figure.duringOutages).toMatchObject({ refused: 2, refusedBy: { '503': 1, network: 1 } });
     expect(figure.pass).toBe(true);
+    // Every request sent from 10 s on overlaps the orders outage and its grace: no bucket counts them.
+    expect(figure.refusedByBucket).toEqual([1]);
     expect(availability([...requests, request(100, 200, 'timeout')], []).pass).toBe(false);
   });
 });

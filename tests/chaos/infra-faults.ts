@@ -16,13 +16,21 @@ export function localKafka(infra: InfraEndpoints): boolean {
   );
 }
 
-/** Stops the local broker (SIGTERM, SIGKILL after 15 s), waits, and starts it again with `up()`. */
-export async function restartKafka(downMs: number): Promise<void> {
+/**
+ * Stops the local broker (SIGTERM, SIGKILL after 15 s), waits, and starts it again with `up()`.
+ * Returns how long the stop and the start took: on a busy machine they, not the wait, make the
+ * outage.
+ */
+export async function restartKafka(downMs: number): Promise<{ stopMs: number; startMs: number }> {
   const config = loadInfraConfig({ ...process.env, KAFKA_BROKERS: '' });
   const table = new ProcessTable(join(config.cacheDir, 'run'));
+  const stopping = Date.now();
   await table.stop('kafka');
+  const stopMs = Date.now() - stopping;
   await sleep(downMs);
+  const starting = Date.now();
   await up(config);
+  return { stopMs, startMs: Date.now() - starting };
 }
 
 /** Ends every connection to the service's database (except ours): pg_terminate_backend. */

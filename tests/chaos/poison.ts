@@ -21,7 +21,8 @@ export interface SentPoison {
  * without a message-type header, or with a type every reader handles and a value that is not in
  * the Confluent wire format (JSON text: its first byte is not the magic 0, so no reader asks the
  * registry and every one of them refuses it the same way). It carries a message id, so its dead
- * letters can be told apart. Retries for up to a minute, so a broker restart only delays it.
+ * letters can be told apart. Retries for up to three minutes, so a broker restart (a minute and
+ * more on a busy machine) only delays it.
  */
 export async function sendPoison(
   brokers: string[],
@@ -40,7 +41,7 @@ export async function sendPoison(
     headers,
   };
   const kafka = new Kafka({ clientId: 'conveyor-chaos-poison', brokers, logLevel: logLevel.NOTHING });
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   for (;;) {
     const producer = kafka.producer();
     try {

@@ -79,6 +79,12 @@ export function stopReplicas(
           await process.waitReady(120_000);
         } catch (error) {
           failures.push(`${name}: RESTART FAILED: ${(error as Error).message}`);
+          // Started once more here, as a supervisor would, rather than counted again as a crash.
+          await process.stop();
+          process.start();
+          await process.waitReady(120_000).catch((again: unknown) => {
+            failures.push(`${name}: SECOND RESTART FAILED: ${(again as Error).message}`);
+          });
         } finally {
           supervisor.release(name);
         }

@@ -82,6 +82,8 @@ export function formatReport(r: ChaosReport): string {
     `AVAILABILITY ${verdict(a.pass)} ${a.refused} of ${a.requests} requests refused while every service had a replica up ` +
       `(${pct(a.share)}, threshold ${pct(REFUSAL_THRESHOLD)})${a.refused ? ` ${JSON.stringify(a.refusedBy)}` : ''}`,
   );
+  if (a.refused > 0)
+    lines.push(`  refused by ${s(LATENCY_BUCKET_MS)} of sending: ${a.refusedByBucket.join(' | ')}`);
   lines.push(
     `  inside kill-both windows (+${s(OUTAGE_GRACE_MS)}), reported apart: ${a.duringOutages.refused} of ` +
       `${a.duringOutages.requests} refused${a.duringOutages.refused ? ` ${JSON.stringify(a.duringOutages.refusedBy)}` : ''}`,
