@@ -71,6 +71,7 @@ describe('a participant stopped while a saga waits for it, and started again', (
     expect(waiting.nextAttemptAt).toBe(step?.nextSendAt);
 
     await new Promise((resolve) => setTimeout(resolve, stoppedAt + OUTAGE_MS - Date.now()));
+    const restartedAt = Date.now();
     await beta.start();
     await world.waitForStatus(sagaId, 'completed', 60_000);
 
@@ -86,9 +87,11 @@ describe('a participant stopped while a saga waits for it, and started again', (
       sends.map((_, i) => (i === 0 ? 'sent' : `resent (attempt ${i + 1})`)),
     );
     expect(new Set(sends.map((row) => row.commandId))).toEqual(new Set([saga.steps[1]?.commandId]));
-    // The resends span the outage: beta answered only once it was back.
-    const span = Date.parse(sends.at(-1)?.at ?? '') - Date.parse(sends[0]?.at ?? '');
-    expect(span).toBeGreaterThanOrEqual(OUTAGE_MS - 1_000);
+    // beta answered only once it was back (same clock: the orchestrator runs in this process), and
+    // the command was resent while it was down.
+    const reply = saga.timeline.find((row) => row.step === 'beta' && row.action === 'reply');
+    expect(Date.parse(reply?.at ?? '')).toBeGreaterThanOrEqual(restartedAt);
+    expect(sends.filter((row) => Date.parse(row.at) < restartedAt).length).toBeGreaterThanOrEqual(5);
     // One reply counts: the participant's inbox skipped the other copies of the command.
     expect(saga.timeline.filter((row) => row.step === 'beta' && row.action === 'reply')).toMatchObject([
       { status: 'success', commandId: sends[0]?.commandId },
