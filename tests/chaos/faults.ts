@@ -39,6 +39,8 @@ export interface FaultInjectorOptions {
   namespace: string;
   schedule: Fault[];
   startedAt: number;
+  /** Process faults held up (by earlier ones on their service) past this time are skipped. */
+  injectUntilMs: number;
   supervisor: Supervisor;
   /** What failing-compensation needs: a user, an admin token, the product kept for it, how many orders. */
   operator: { user: User; adminToken: string; spareProductId: string; ordersPerFault: number };
@@ -62,7 +64,7 @@ const over = (record: InjectedFault) => (result: ProcessFaultResult) => {
   record.problems.push(...result.failures);
 };
 
-/** A process fault that could not be injected (its target was not running). */
+/** A process fault that could not be injected (its target was not running, or its lane was too late). */
 const unable = (record: InjectedFault) => (error: unknown) => {
   record.outcome = 'skipped';
   record.note = `failed to inject: ${(error as Error).message}`;
@@ -85,6 +87,7 @@ export async function runFaults(options: FaultInjectorOptions): Promise<Injected
     supervisor: options.supervisor,
     lanes: new ServiceLanes(),
     now,
+    injectUntilMs: options.injectUntilMs,
   };
   // One broker restart at a time, each after the previous one's `up()` (tens of seconds).
   let kafkaBusy: Promise<void> = Promise.resolve();

@@ -86,6 +86,9 @@ export interface ChaosReport {
   pass: boolean;
 }
 
+/** Share of the load after which no fault starts (the schedule keeps the last 15% free too). */
+const FAULT_FREE_TAIL_STARTS = 0.85;
+
 /** Orders each failing-compensation fault places (and needs stock for). */
 const SABOTAGED_ORDERS = 1;
 
@@ -160,6 +163,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         namespace,
         schedule,
         startedAt: loadStarted,
+        injectUntilMs: FAULT_FREE_TAIL_STARTS * options.durationMs,
         supervisor,
         operator: {
           user: users[0]!,

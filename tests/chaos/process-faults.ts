@@ -28,6 +28,22 @@ export interface ProcessFaultContext {
   lanes: ServiceLanes;
   /** ms since the load started. */
   now: () => number;
+  /**
+   * A fault its lane holds up past this time (ms since the load started) is not injected: the
+   * run's last stretch stays fault-free, and the load would be over before it mattered.
+   */
+  injectUntilMs: number;
+}
+
+/** Throws when a lane held the fault up past the time faults may start. */
+function assertInTime(context: ProcessFaultContext, service: ServiceName): number {
+  const atMs = context.now();
+  if (atMs > context.injectUntilMs)
+    throw new Error(
+      `${service} was busy with earlier faults until t+${(atMs / 1000).toFixed(1)}s, past the last time ` +
+        `a fault may start (t+${(context.injectUntilMs / 1000).toFixed(1)}s)`,
+    );
+  return atMs;
 }
 
 /** What a process fault did, once it is over. */
@@ -62,6 +78,7 @@ export function stopReplicas(
       name: processName(service, replica),
       process: stack.process(service, replica),
     }));
+    assertInTime(context, service);
     for (const { name } of targets) await supervisor.hold(name);
     const atMs = context.now();
     for (const { name, process } of targets) if (!process.running) supervisor.recordExit(name, atMs);
@@ -111,7 +128,7 @@ export function pauseReplica(
     const target = context.stack.process(service, replica);
     const pid = target.pid;
     if (pid === undefined) throw new Error(`${name} is not running`);
-    const atMs = context.now();
+    const atMs = assertInTime(context, service);
     process.kill(pid, 'SIGSTOP');
     const note = `${name} (pid ${pid}) stopped with SIGSTOP for ${(options.pauseMs / 1000).toFixed(1)} s`;
     options.onInjected(atMs, note);
