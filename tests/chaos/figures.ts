@@ -120,7 +120,7 @@ export interface AvailabilityFigure {
   requests: number;
   refused: number;
   share: number;
-  /** Refusals by result (HTTP status, network, timeout). */
+  /** Refusals by result (HTTP status and problem code, network, timeout). */
   refusedBy: Record<string, number>;
   /** The same for the requests that overlapped an outage (reported apart, no threshold). */
   duringOutages: { requests: number; refused: number; refusedBy: Record<string, number> };
@@ -147,7 +147,8 @@ export function availability(
     for (const r of rs) {
       if (r.result === 'accepted') continue;
       refused++;
-      refusedBy[r.result] = (refusedBy[r.result] ?? 0) + 1;
+      const key = r.code ? `${r.result} ${r.code}` : r.result;
+      refusedBy[key] = (refusedBy[key] ?? 0) + 1;
     }
     return { requests: rs.length, refused, refusedBy };
   };

@@ -78,7 +78,7 @@ describe('the availability figure', () => {
   it('counts refusals of requests made while every service had a replica up, and those in a kill-both apart', () => {
     const requests = [
       ...Array.from({ length: 400 }, (_, i) => request(i * 50, i * 50 + 20, 'accepted')),
-      request(1_000, 6_000, '504'),
+      { ...request(1_000, 6_000, '504'), code: 'GATEWAY_UPSTREAM_TIMEOUT' },
       // Overlaps the orders outage, and its grace after the replicas are back.
       request(10_100, 10_200, '503'),
       request(12_000 + OUTAGE_GRACE_MS - 1, 12_000 + OUTAGE_GRACE_MS, 'network'),
@@ -88,7 +88,7 @@ describe('the availability figure', () => {
       { service: 'inventory', fromMs: 0, toMs: 30_000 },
     ]);
     expect(figure.refused).toBe(1);
-    expect(figure.refusedBy).toEqual({ '504': 1 });
+    expect(figure.refusedBy).toEqual({ '504 GATEWAY_UPSTREAM_TIMEOUT': 1 });
     expect(figure.duringOutages).toMatchObject({ refused: 2, refusedBy: { '503': 1, network: 1 } });
     expect(figure.pass).toBe(true);
     // Every request sent from 10 s on overlaps the orders outage and its grace: no bucket counts them.

@@ -17,6 +17,8 @@ export interface OrderRequest {
   answeredAtMs: number;
   /** 'accepted' (202), another HTTP status, 'network' (no answer) or 'timeout' (client gave up). */
   result: 'accepted' | 'network' | 'timeout' | `${number}`;
+  /** The problem's code of a refusal (e.g. GATEWAY_UPSTREAM_UNAVAILABLE, GATEWAY_UPSTREAM_BUSY): who refused and why. */
+  code?: string;
   orderId?: string;
 }
 
@@ -163,7 +165,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         if (response.status === 202) {
           request.result = 'accepted';
           request.orderId = response.json.orderId;
-        } else request.result = `${response.status}`;
+        } else {
+          request.result = `${response.status}`;
+          if (typeof response.json?.code === 'string') request.code = response.json.code;
+        }
       })
       .catch((error: unknown) => {
         request.result = error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'network';
