@@ -23,6 +23,7 @@ import { buildSchedule, type Fault, type FaultKind, mulberry32 } from './schedul
 import { receiveStock } from './stock.ts';
 import { everyProcess, Supervisor, type UnexpectedExit } from './supervisor.ts';
 import { countSends, sampleTimeline, type TimelineSample } from './timeline.ts';
+import { deleteNamespaceTopics } from './topics.ts';
 
 export interface ChaosOptions {
   infra: InfraEndpoints;
@@ -35,7 +36,7 @@ export interface ChaosOptions {
   replicas?: number;
   /** Bound of the wait for quiescence. @default 90000 */
   quiescenceTimeoutMs?: number;
-  /** Keep the databases (and say where the logs are). @default false */
+  /** Keep the databases and the topics (the logs are always kept). @default false */
   keep?: boolean;
   /** @default 8 */
   users?: number;
@@ -260,7 +261,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   } finally {
     await supervisor?.stop();
     await stack.stop();
-    if (!options.keep) await stack.dropDatabases();
+    if (!options.keep) {
+      await stack.dropDatabases();
+      await deleteNamespaceTopics(options.infra.kafkaBrokers, namespace).catch((error: unknown) =>
+        log(`the run's topics were not deleted: ${(error as Error).message}`),
+      );
+    }
   }
   report.timings.totalMs = Date.now() - t0;
   return report;
