@@ -61,13 +61,13 @@ export {
 export { DEFAULT_RESEND, DEFAULT_STEP_DEADLINE_MS } from './resend-schedule.ts';
 export { DEFAULT_REPLIES_TOPIC, SAGA_REPLY_TYPE, SagaHeaders } from './saga-headers.ts';
 export type { SagaMetricsHooks } from './saga-metrics.ts';
-export {
-  type SagaAction,
-  type SagaActionOptions,
-  SagaOrchestrator,
-  type SagaOrchestratorOptions,
-  type StartSagaOptions,
-} from './saga-orchestrator.ts';
+export { SagaOrchestrator } from './saga-orchestrator.ts';
+export type {
+  SagaAction,
+  SagaActionOptions,
+  SagaOrchestratorOptions,
+  StartSagaOptions,
+} from './saga-orchestrator-options.ts';
 export {
   type CommandHandler,
   type CommandHandlers,

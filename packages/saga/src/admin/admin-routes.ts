@@ -2,7 +2,8 @@ import { ADMIN_ROLE, conveyorValidatorCompiler, sendProblem } from '@conveyor/ht
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { SagaDatabase } from '../db/tables.ts';
-import type { SagaAction, SagaActionOptions, SagaOrchestrator } from '../saga-orchestrator.ts';
+import type { SagaOrchestrator } from '../saga-orchestrator.ts';
+import type { SagaAction, SagaActionOptions } from '../saga-orchestrator-options.ts';
 import {
   AbortBody,
   RetryBody,
