@@ -7,6 +7,7 @@ export type {
   RetryOptions,
 } from './consumer/consumer-options.ts';
 export { ConsumerRunner, createConsumerRunner } from './consumer/consumer-runner.ts';
+export { type ColumnDefinitions, createTable } from './db/create-table.ts';
 export { createDatabase, type DatabaseOptions, migrate } from './db/database.ts';
 export { eventsMigrations, OUTBOX_CHANNEL } from './db/migrations.ts';
 export type {

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { createTable } from './create-table.ts';
 
 /** Channel the outbox trigger notifies, so the relay wakes without polling. */
 export const OUTBOX_CHANNEL = 'conveyor_outbox';
@@ -10,31 +11,33 @@ export const OUTBOX_CHANNEL = 'conveyor_outbox';
 export const eventsMigrations: Record<string, Migration> = {
   '0001_conveyor_events': {
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('events')
-        .addColumn('global_position', 'bigserial', (c) => c.primaryKey())
-        .addColumn('stream_id', 'text', (c) => c.notNull())
-        .addColumn('stream_version', 'integer', (c) => c.notNull())
-        .addColumn('type', 'text', (c) => c.notNull())
-        .addColumn('data', 'jsonb', (c) => c.notNull())
-        .addColumn('metadata', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-        .addColumn('recorded_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-        .addUniqueConstraint('events_stream_version_key', ['stream_id', 'stream_version'])
-        .execute();
+      await createTable(
+        db,
+        'events',
+        {
+          global_position: 'bigserial PRIMARY KEY',
+          stream_id: 'text NOT NULL',
+          stream_version: 'integer NOT NULL',
+          type: 'text NOT NULL',
+          data: 'jsonb NOT NULL',
+          metadata: "jsonb NOT NULL DEFAULT '{}'::jsonb",
+          recorded_at: 'timestamptz NOT NULL DEFAULT now()',
+        },
+        [sql`CONSTRAINT events_stream_version_key UNIQUE (stream_id, stream_version)`],
+      );
 
-      await db.schema
-        .createTable('outbox')
-        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+      await createTable(db, 'outbox', {
+        id: 'bigserial PRIMARY KEY',
         // Not unique: a saga resends a timed-out command with the same message id on purpose.
-        .addColumn('message_id', 'uuid', (c) => c.notNull())
-        .addColumn('topic', 'text', (c) => c.notNull())
-        .addColumn('key', 'text', (c) => c.notNull())
-        .addColumn('message_type', 'text', (c) => c.notNull())
-        .addColumn('headers', 'jsonb', (c) => c.notNull())
-        .addColumn('payload', 'jsonb', (c) => c.notNull())
-        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-        .addColumn('published_at', 'timestamptz')
-        .execute();
+        message_id: 'uuid NOT NULL',
+        topic: 'text NOT NULL',
+        key: 'text NOT NULL',
+        message_type: 'text NOT NULL',
+        headers: 'jsonb NOT NULL',
+        payload: 'jsonb NOT NULL',
+        created_at: 'timestamptz NOT NULL DEFAULT now()',
+        published_at: 'timestamptz',
+      });
       // The relay only ever scans unpublished rows in id order.
       await sql`CREATE INDEX outbox_unpublished_idx ON outbox (id) WHERE published_at IS NULL`.execute(db);
       await sql`CREATE INDEX outbox_published_at_idx ON outbox (published_at) WHERE published_at IS NOT NULL`.execute(
@@ -50,13 +53,16 @@ export const eventsMigrations: Record<string, Migration> = {
         CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
         FOR EACH STATEMENT EXECUTE FUNCTION conveyor_outbox_notify()`.execute(db);
 
-      await db.schema
-        .createTable('inbox')
-        .addColumn('consumer', 'text', (c) => c.notNull())
-        .addColumn('message_id', 'text', (c) => c.notNull())
-        .addColumn('processed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-        .addPrimaryKeyConstraint('inbox_pkey', ['consumer', 'message_id'])
-        .execute();
+      await createTable(
+        db,
+        'inbox',
+        {
+          consumer: 'text NOT NULL',
+          message_id: 'text NOT NULL',
+          processed_at: 'timestamptz NOT NULL DEFAULT now()',
+        },
+        [sql`CONSTRAINT inbox_pkey PRIMARY KEY (consumer, message_id)`],
+      );
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('inbox').execute();
@@ -69,29 +75,26 @@ export const eventsMigrations: Record<string, Migration> = {
   '0002_conveyor_projections': {
     async up(db: Kysely<unknown>) {
       // One row per projection: which generation queries read, and which one a rebuild is filling.
-      await db.schema
-        .createTable('projection_generations')
-        .addColumn('projection', 'text', (c) => c.primaryKey())
-        .addColumn('served_generation', 'integer', (c) => c.notNull())
-        .addColumn('building_generation', 'integer')
-        .addColumn('switched_at', 'timestamptz')
-        .execute();
+      await createTable(db, 'projection_generations', {
+        projection: 'text PRIMARY KEY',
+        served_generation: 'integer NOT NULL',
+        building_generation: 'integer',
+        switched_at: 'timestamptz',
+      });
       // Where each generation of a projection is in each partition: the next offset to apply.
-      await db.schema
-        .createTable('projection_checkpoints')
-        .addColumn('projection', 'text', (c) => c.notNull())
-        .addColumn('generation', 'integer', (c) => c.notNull())
-        .addColumn('topic', 'text', (c) => c.notNull())
-        .addColumn('partition', 'integer', (c) => c.notNull())
-        .addColumn('next_offset', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-        .addPrimaryKeyConstraint('projection_checkpoints_pkey', [
-          'projection',
-          'generation',
-          'topic',
-          'partition',
-        ])
-        .execute();
+      await createTable(
+        db,
+        'projection_checkpoints',
+        {
+          projection: 'text NOT NULL',
+          generation: 'integer NOT NULL',
+          topic: 'text NOT NULL',
+          partition: 'integer NOT NULL',
+          next_offset: 'bigint NOT NULL',
+          updated_at: 'timestamptz NOT NULL DEFAULT now()',
+        },
+        [sql`CONSTRAINT projection_checkpoints_pkey PRIMARY KEY (projection, generation, topic, partition)`],
+      );
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('projection_checkpoints').execute();
@@ -103,27 +106,26 @@ export const eventsMigrations: Record<string, Migration> = {
       // The messages each generation of a projection dead-lettered, by where it read them, written
       // with the checkpoint that moved past them. A re-driven copy names that position: the
       // generation applies it once, when it finds its row unclaimed, and claims the row.
-      await db.schema
-        .createTable('projection_dead_letters')
-        .addColumn('projection', 'text', (c) => c.notNull())
-        .addColumn('generation', 'integer', (c) => c.notNull())
-        .addColumn('topic', 'text', (c) => c.notNull())
-        .addColumn('partition', 'integer', (c) => c.notNull())
-        .addColumn('offset', 'bigint', (c) => c.notNull())
-        .addColumn('message_id', 'text', (c) => c.notNull())
-        .addColumn('message_type', 'text')
-        .addColumn('error_code', 'text', (c) => c.notNull())
-        .addColumn('error', 'text', (c) => c.notNull())
-        .addColumn('dead_lettered_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-        .addColumn('redriven_at', 'timestamptz')
-        .addPrimaryKeyConstraint('projection_dead_letters_pkey', [
-          'projection',
-          'generation',
-          'topic',
-          'partition',
-          'offset',
-        ])
-        .execute();
+      await createTable(
+        db,
+        'projection_dead_letters',
+        {
+          projection: 'text NOT NULL',
+          generation: 'integer NOT NULL',
+          topic: 'text NOT NULL',
+          partition: 'integer NOT NULL',
+          offset: 'bigint NOT NULL',
+          message_id: 'text NOT NULL',
+          message_type: 'text',
+          error_code: 'text NOT NULL',
+          error: 'text NOT NULL',
+          dead_lettered_at: 'timestamptz NOT NULL DEFAULT now()',
+          redriven_at: 'timestamptz',
+        },
+        [
+          sql`CONSTRAINT projection_dead_letters_pkey PRIMARY KEY (projection, generation, topic, partition, "offset")`,
+        ],
+      );
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('projection_dead_letters').execute();

@@ -1,48 +1,45 @@
-import { eventsMigrations } from '@conveyor/events';
+import { createTable, eventsMigrations } from '@conveyor/events';
 import { sagaMigrations } from '@conveyor/saga';
 import { type Kysely, type Migration, sql } from 'kysely';
 
 const ordersTables: Record<string, Migration> = {
   '1000_orders_read_models': {
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('order_views')
-        .addColumn('order_id', 'uuid', (c) => c.primaryKey())
-        .addColumn('user_id', 'uuid', (c) => c.notNull())
-        .addColumn('saga_id', 'uuid', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('reason', 'text')
-        .addColumn('items', 'jsonb', (c) => c.notNull())
-        .addColumn('shipping_address', 'jsonb', (c) => c.notNull())
-        .addColumn('total_cents', 'bigint')
-        .addColumn('currency', 'text')
-        .addColumn('payment_id', 'text')
-        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
-        .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
-        .execute();
+      await createTable(db, 'order_views', {
+        order_id: 'uuid PRIMARY KEY',
+        user_id: 'uuid NOT NULL',
+        saga_id: 'uuid NOT NULL',
+        status: 'text NOT NULL',
+        reason: 'text',
+        items: 'jsonb NOT NULL',
+        shipping_address: 'jsonb NOT NULL',
+        total_cents: 'bigint',
+        currency: 'text',
+        payment_id: 'text',
+        created_at: 'timestamptz NOT NULL',
+        updated_at: 'timestamptz NOT NULL',
+      });
       // GetUserOrders pages a user's orders newest first.
       await sql`CREATE INDEX order_views_user_idx ON order_views (user_id, created_at DESC, order_id)`.execute(
         db,
       );
 
-      await db.schema
-        .createTable('order_users')
-        .addColumn('user_id', 'uuid', (c) => c.primaryKey())
-        .addColumn('email', 'text', (c) => c.notNull())
-        .addColumn('first_name', 'text', (c) => c.notNull())
-        .addColumn('last_name', 'text', (c) => c.notNull())
-        .addColumn('language', 'text', (c) => c.notNull())
-        .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
-        .execute();
+      await createTable(db, 'order_users', {
+        user_id: 'uuid PRIMARY KEY',
+        email: 'text NOT NULL',
+        first_name: 'text NOT NULL',
+        last_name: 'text NOT NULL',
+        language: 'text NOT NULL',
+        updated_at: 'timestamptz NOT NULL',
+      });
 
-      await db.schema
-        .createTable('idempotency_keys')
-        .addColumn('key', 'text', (c) => c.primaryKey())
-        .addColumn('request_hash', 'text', (c) => c.notNull())
-        .addColumn('order_id', 'uuid', (c) => c.notNull())
-        .addColumn('saga_id', 'uuid', (c) => c.notNull())
-        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-        .execute();
+      await createTable(db, 'idempotency_keys', {
+        key: 'text PRIMARY KEY',
+        request_hash: 'text NOT NULL',
+        order_id: 'uuid NOT NULL',
+        saga_id: 'uuid NOT NULL',
+        created_at: 'timestamptz NOT NULL DEFAULT now()',
+      });
     },
   },
   // Keys were global: another user's same key answered with the first user's order, or 409.

@@ -1,22 +1,21 @@
-import { eventsMigrations } from '@conveyor/events';
-import { type Kysely, type Migration, sql } from 'kysely';
+import { createTable, eventsMigrations } from '@conveyor/events';
+import type { Kysely, Migration } from 'kysely';
 
 /** The service's own tables; names start at 1000_ so they sort after the packages' migrations. */
 export const paymentsMigrations: Record<string, Migration> = {
   '1000_payments': {
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('payments')
-        .addColumn('id', 'uuid', (c) => c.primaryKey())
-        .addColumn('order_id', 'uuid', (c) => c.notNull().unique())
-        .addColumn('user_id', 'uuid', (c) => c.notNull())
-        .addColumn('amount_cents', 'bigint', (c) => c.notNull().check(sql`amount_cents > 0`))
-        .addColumn('currency', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull().check(sql`status IN ('charged', 'refunded')`))
-        .addColumn('provider_ref', 'text', (c) => c.notNull())
-        .addColumn('charged_at', 'timestamptz', (c) => c.notNull())
-        .addColumn('refunded_at', 'timestamptz')
-        .execute();
+      await createTable(db, 'payments', {
+        id: 'uuid PRIMARY KEY',
+        order_id: 'uuid NOT NULL UNIQUE',
+        user_id: 'uuid NOT NULL',
+        amount_cents: 'bigint NOT NULL CHECK (amount_cents > 0)',
+        currency: 'text NOT NULL',
+        status: "text NOT NULL CHECK (status IN ('charged', 'refunded'))",
+        provider_ref: 'text NOT NULL',
+        charged_at: 'timestamptz NOT NULL',
+        refunded_at: 'timestamptz',
+      });
       await db.schema
         .createIndex('payments_user_id_charged_at')
         .on('payments')

@@ -1,4 +1,4 @@
-import { eventsMigrations } from '@conveyor/events';
+import { createTable, eventsMigrations } from '@conveyor/events';
 import { type Kysely, type Migration, sql } from 'kysely';
 import { LANGUAGES } from '../domain/user-fields.ts';
 
@@ -9,22 +9,24 @@ export const USERS_EMAIL_CONSTRAINT = 'users_email_key';
 export const usersMigrations: Record<string, Migration> = {
   '1000_users': {
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('users')
-        .addColumn('id', 'uuid', (c) => c.primaryKey())
-        .addColumn('email', 'text', (c) => c.notNull())
-        .addColumn('first_name', 'text', (c) => c.notNull())
-        .addColumn('last_name', 'text', (c) => c.notNull())
-        .addColumn('language', 'text', (c) => c.notNull())
-        .addColumn('version', 'integer', (c) => c.notNull())
-        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
-        .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
-        .addUniqueConstraint(USERS_EMAIL_CONSTRAINT, ['email'])
-        .addCheckConstraint(
-          'users_language_check',
-          sql`language in (${sql.join(LANGUAGES.map((l) => sql.lit(l)))})`,
-        )
-        .execute();
+      await createTable(
+        db,
+        'users',
+        {
+          id: 'uuid PRIMARY KEY',
+          email: 'text NOT NULL',
+          first_name: 'text NOT NULL',
+          last_name: 'text NOT NULL',
+          language: 'text NOT NULL',
+          version: 'integer NOT NULL',
+          created_at: 'timestamptz NOT NULL',
+          updated_at: 'timestamptz NOT NULL',
+        },
+        [
+          sql`CONSTRAINT ${sql.id(USERS_EMAIL_CONSTRAINT)} UNIQUE (email)`,
+          sql`CONSTRAINT users_language_check CHECK (language in (${sql.join(LANGUAGES.map((l) => sql.lit(l)))}))`,
+        ],
+      );
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('users').execute();
