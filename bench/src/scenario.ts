@@ -1,4 +1,5 @@
 import type { ProcessCpu } from './measure/cpu-usage.ts';
+import { perSecond } from './measure/stats.ts';
 import type { ProfileSummary } from './profiling/profile-summary.ts';
 
 export const SCENARIO_NAMES = [
@@ -78,5 +79,23 @@ export function resultRow(row: Omit<ResultRow, 'met'>): ResultRow {
 
 /** Rates: higher is better. */
 export const rateRatio = (figure: number, baseline: number) => (baseline > 0 ? figure / baseline : 0);
+
+/** What a rate row says beside its numbers: the figure is `count` things done in `elapsedMs`. */
+export interface RateRowInput extends Omit<ResultRow, 'name' | 'met' | 'figure' | 'ratio'> {
+  count: number;
+  elapsedMs: number;
+  figure: Omit<Measurement, 'value'>;
+}
+
+/** A row of a scenario measuring a rate: figure per second against the baseline's, in one row. */
+export function rateRow({ count, elapsedMs, figure, ...row }: RateRowInput): ResultRow {
+  const value = perSecond(count, elapsedMs);
+  return resultRow({
+    ...row,
+    name: row.scenario,
+    figure: { ...figure, value },
+    ratio: rateRatio(value, row.baseline.value),
+  });
+}
 /** Latencies: lower is better, so the ratio is baseline ÷ figure. */
 export const latencyRatio = (figure: number, baseline: number) => (figure > 0 ? baseline / figure : 0);

@@ -1,20 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsumerRunner, type EventsDatabase } from '@conveyor/events';
 import { uniqueName } from '@conveyor/infra-local/testing';
 import { type Generated, type Kysely, sql } from 'kysely';
-import { rawConsume } from '../baselines/raw-kafka.ts';
 import { type BenchContext, sized } from '../context.ts';
-import {
-  BENCH_ITEM,
-  type BenchItem,
-  benchItems,
-  createInfraWorld,
-  encodeItems,
-  fillTopic,
-} from '../infra-world.ts';
+import { BENCH_ITEM, type BenchItem } from '../infra-world.ts';
 import { formatCount } from '../measure/progress.ts';
-import { perSecond } from '../measure/stats.ts';
-import { type ResultRow, rateRatio, resultRow } from '../scenario.ts';
+import { type ResultRow, rateRow } from '../scenario.ts';
+import { filledTopicBaseline, inInfraWorld, rawConsumeBaseline, untilCounted } from './infra-scenario.ts';
 
 interface EffectsDatabase extends EventsDatabase {
   bench_effects: { seq: Generated<string>; message_id: string; aggregate_id: string; version: number };
@@ -27,12 +18,8 @@ interface EffectsDatabase extends EventsDatabase {
  */
 export async function consumeScenario(ctx: BenchContext): Promise<ResultRow[]> {
   const count = sized(ctx, 20_000, 1_000);
-  const world = await createInfraWorld(ctx.infra, 'consume');
-  const progress = ctx.progress('consume');
-  try {
-    progress.update('filling the topic');
-    await fillTopic(world, await encodeItems(world, benchItems(count, 300)));
-    const raw = await rawConsume(world.kafka, world.topic, count, progress);
+  return inInfraWorld(ctx, 'consume', async (world, progress) => {
+    const raw = await filledTopicBaseline(world, count, 300, progress);
 
     const db = world.db as unknown as Kysely<EffectsDatabase>;
     await sql`CREATE TABLE bench_effects (
@@ -60,10 +47,7 @@ export async function consumeScenario(ctx: BenchContext): Promise<ResultRow[]> {
     });
     const { report } = await ctx.phase('consume', { self: true }, async () => {
       await runner.start();
-      while (applied < count) {
-        progress.update(`consumer applied ${formatCount(applied)}/${formatCount(count)}`);
-        await sleep(20);
-      }
+      await untilCounted(progress, 'consumer applied', () => applied, count);
     });
     const began = Date.now() - report.elapsedMs;
     await runner.stop();
@@ -74,19 +58,16 @@ export async function consumeScenario(ctx: BenchContext): Promise<ResultRow[]> {
       .executeTakeFirstOrThrow();
     if (Number(effects.n) !== count) throw new Error(`${effects.n} effects for ${count} messages`);
 
-    const figure = perSecond(count, report.elapsedMs);
-    const baseline = perSecond(count, raw.elapsedMs);
     return [
-      resultRow({
-        name: 'consume',
+      rateRow({
         scenario: 'consume',
+        count,
+        elapsedMs: report.elapsedMs,
         figure: {
-          value: figure,
           unit: 'msg/s',
           what: `ConsumerRunner, inbox row + 1 effect row per message, ${formatCount(count)} messages`,
         },
-        baseline: { value: baseline, unit: 'msg/s', what: 'kafkajs eachBatch reading the same topic' },
-        ratio: rateRatio(figure, baseline),
+        baseline: rawConsumeBaseline(count, raw),
         targets: [{ on: 'ratio', atLeast: 0.3 }],
         details: {
           messages: count,
@@ -98,8 +79,5 @@ export async function consumeScenario(ctx: BenchContext): Promise<ResultRow[]> {
         phase: report,
       }),
     ];
-  } finally {
-    progress.done();
-    await world.close();
-  }
+  });
 }

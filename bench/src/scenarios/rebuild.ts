@@ -1,19 +1,11 @@
 import { type ProjectionDefinition, rebuildProjection } from '@conveyor/events';
 import { uniqueName } from '@conveyor/infra-local/testing';
 import { sql } from 'kysely';
-import { rawConsume } from '../baselines/raw-kafka.ts';
 import { type BenchContext, sized } from '../context.ts';
-import {
-  BENCH_ITEM,
-  type BenchItem,
-  benchItems,
-  createInfraWorld,
-  encodeItems,
-  fillTopic,
-} from '../infra-world.ts';
+import { BENCH_ITEM, type BenchItem } from '../infra-world.ts';
 import { formatCount } from '../measure/progress.ts';
-import { perSecond } from '../measure/stats.ts';
-import { type ResultRow, rateRatio, resultRow } from '../scenario.ts';
+import { type ResultRow, rateRow } from '../scenario.ts';
+import { filledTopicBaseline, inInfraWorld, rawConsumeBaseline } from './infra-scenario.ts';
 
 interface ItemCountsTables {
   item_counts: { aggregate_id: string; items: number; last_version: number };
@@ -55,12 +47,8 @@ function itemCounts(topic: string): ProjectionDefinition<ItemCountsTables> {
  */
 export async function rebuildScenario(ctx: BenchContext): Promise<ResultRow[]> {
   const count = sized(ctx, 100_000, 2_000);
-  const world = await createInfraWorld(ctx.infra, 'rebuild');
-  const progress = ctx.progress('rebuild');
-  try {
-    progress.update('filling the topic');
-    await fillTopic(world, await encodeItems(world, benchItems(count, 100)));
-    const raw = await rawConsume(world.kafka, world.topic, count, progress);
+  return inInfraWorld(ctx, 'rebuild', async (world, progress) => {
+    const raw = await filledTopicBaseline(world, count, 100, progress);
 
     const definition = itemCounts(world.topic);
     const { value: result, report } = await ctx.phase('rebuild', { self: true }, () =>
@@ -76,19 +64,16 @@ export async function rebuildScenario(ctx: BenchContext): Promise<ResultRow[]> {
     if (result.applied !== count)
       throw new Error(`the rebuild applied ${result.applied} of ${count} messages`);
 
-    const figure = perSecond(result.applied, result.elapsedMs);
-    const baseline = perSecond(count, raw.elapsedMs);
     return [
-      resultRow({
-        name: 'rebuild',
+      rateRow({
         scenario: 'rebuild',
+        count: result.applied,
+        elapsedMs: result.elapsedMs,
         figure: {
-          value: figure,
           unit: 'msg/s',
           what: `rebuildProjection of ${formatCount(count)} messages, one upsert each`,
         },
-        baseline: { value: baseline, unit: 'msg/s', what: 'kafkajs eachBatch reading the same topic' },
-        ratio: rateRatio(figure, baseline),
+        baseline: rawConsumeBaseline(count, raw),
         targets: [
           { on: 'figure', atLeast: 20_000 },
           { on: 'ratio', atLeast: 0.3 },
@@ -102,8 +87,5 @@ export async function rebuildScenario(ctx: BenchContext): Promise<ResultRow[]> {
         phase: report,
       }),
     ];
-  } finally {
-    progress.done();
-    await world.close();
-  }
+  });
 }

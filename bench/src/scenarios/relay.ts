@@ -1,12 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { enqueueMessages, OutboxRelay } from '@conveyor/events';
 import { uniqueName } from '@conveyor/infra-local/testing';
 import { RELAY_BATCH_SIZE, rawProduce } from '../baselines/raw-kafka.ts';
 import { type BenchContext, sized } from '../context.ts';
-import { BENCH_ITEM, benchItems, createInfraWorld, encodeItems } from '../infra-world.ts';
+import { BENCH_ITEM, benchItems, encodeItems } from '../infra-world.ts';
 import { formatCount } from '../measure/progress.ts';
 import { perSecond } from '../measure/stats.ts';
-import { type ResultRow, rateRatio, resultRow } from '../scenario.ts';
+import { type ResultRow, rateRow } from '../scenario.ts';
+import { inInfraWorld, untilCounted } from './infra-scenario.ts';
 
 /**
  * The outbox relay draining a backlog of rows (in id order, encoded through the registry, sent
@@ -15,9 +15,7 @@ import { type ResultRow, rateRatio, resultRow } from '../scenario.ts';
  */
 export async function relayScenario(ctx: BenchContext): Promise<ResultRow[]> {
   const count = sized(ctx, 50_000, 2_000);
-  const world = await createInfraWorld(ctx.infra, 'relay');
-  const progress = ctx.progress('relay');
-  try {
+  return inInfraWorld(ctx, 'relay', async (world, progress) => {
     const items = benchItems(count, 500);
     progress.update('encoding the baseline messages');
     const raw = await rawProduce(world.kafka, world.topic, await encodeItems(world, items), progress);
@@ -42,38 +40,26 @@ export async function relayScenario(ctx: BenchContext): Promise<ResultRow[]> {
     });
     const { report } = await ctx.phase('relay', { self: true }, async () => {
       relay.start();
-      while (relay.published < count) {
-        progress.update(`relay published ${formatCount(relay.published)}/${formatCount(count)}`);
-        await sleep(20);
-      }
+      await untilCounted(progress, 'relay published', () => relay.published, count);
     });
     await relay.stop();
     progress.done();
 
-    const figure = perSecond(count, report.elapsedMs);
-    const baseline = perSecond(count, raw.elapsedMs);
     return [
-      resultRow({
-        name: 'relay',
+      rateRow({
         scenario: 'relay',
-        figure: {
-          value: figure,
-          unit: 'msg/s',
-          what: `OutboxRelay draining ${formatCount(count)} outbox rows`,
-        },
+        count,
+        elapsedMs: report.elapsedMs,
+        figure: { unit: 'msg/s', what: `OutboxRelay draining ${formatCount(count)} outbox rows` },
         baseline: {
-          value: baseline,
+          value: perSecond(count, raw.elapsedMs),
           unit: 'msg/s',
           what: `kafkajs producer, same bytes: batches of ${RELAY_BATCH_SIZE}, acks -1, idempotent, 1 in flight`,
         },
-        ratio: rateRatio(figure, baseline),
         targets: [{ on: 'ratio', atLeast: 0.5 }],
         details: { rows: count, relayMs: report.elapsedMs, rawMs: raw.elapsedMs },
         phase: report,
       }),
     ];
-  } finally {
-    progress.done();
-    await world.close();
-  }
+  });
 }

@@ -11,6 +11,12 @@ import { completedLatencies, sagaCounts, waitSettled } from '../stack/saga-queri
 
 const fmt = (ms: number) => ms.toFixed(1);
 
+/** One row per quantile of start → completed, each with the issue's bound. */
+const LATENCY_TARGETS = [
+  { label: 'p50', q: 0.5, atMostMs: 40 },
+  { label: 'p99', q: 0.99, atMostMs: 150 },
+] as const;
+
 /**
  * Sagas started at a steady 20 per second for 30 s (open loop: each POST leaves on its schedule,
  * whether the earlier ones have answered or not); start → completed from the saga log. The
@@ -62,8 +68,6 @@ export async function sagaLatencyScenario(ctx: BenchContext): Promise<ResultRow[
     const latencies = await completedLatencies(bench.orders, sagaIds);
     const hops = await hopBreakdown(bench, sagaIds);
 
-    const rawP50 = quantile(chains, 0.5);
-    const rawP99 = quantile(chains, 0.99);
     const details = {
       sagas: total,
       ratePerSecond: rate,
@@ -76,35 +80,28 @@ export async function sagaLatencyScenario(ctx: BenchContext): Promise<ResultRow[
     };
     const what = `start → completed (saga log), ${rate} sagas/s for ${seconds} s`;
     const baselineWhat = `raw chain: 7 commits + ${CHAIN_HOPS} Kafka hops, one after another`;
-    const p50 = quantile(latencies, 0.5);
-    const p99 = quantile(latencies, 0.99);
-    return [
-      resultRow({
-        name: 'saga-latency p50',
+    // The first row carries the run's details and the hop breakdown; the others only their figure.
+    const firstRowExtras = {
+      details,
+      notes: [
+        'each step, stretch by stretch (p50 / p99 / max ms, from outbox and inbox rows):',
+        ...hops.map((h) => `  ${h.step}, ${h.segment}: ${fmt(h.p50Ms)} / ${fmt(h.p99Ms)} / ${fmt(h.maxMs)}`),
+      ],
+      phase: report,
+    };
+    return LATENCY_TARGETS.map(({ label, q, atMostMs }, i) => {
+      const figure = quantile(latencies, q);
+      const baseline = quantile(chains, q);
+      return resultRow({
+        name: `saga-latency ${label}`,
         scenario: 'saga-latency',
-        figure: { value: p50, unit: 'ms', what },
-        baseline: { value: rawP50, unit: 'ms', what: `${baselineWhat}, p50` },
-        ratio: latencyRatio(p50, rawP50),
-        targets: [{ on: 'figure', atMost: 40 }],
-        details,
-        notes: [
-          'each step, stretch by stretch (p50 / p99 / max ms, from outbox and inbox rows):',
-          ...hops.map(
-            (h) => `  ${h.step}, ${h.segment}: ${fmt(h.p50Ms)} / ${fmt(h.p99Ms)} / ${fmt(h.maxMs)}`,
-          ),
-        ],
-        phase: report,
-      }),
-      resultRow({
-        name: 'saga-latency p99',
-        scenario: 'saga-latency',
-        figure: { value: p99, unit: 'ms', what },
-        baseline: { value: rawP99, unit: 'ms', what: `${baselineWhat}, p99` },
-        ratio: latencyRatio(p99, rawP99),
-        targets: [{ on: 'figure', atMost: 150 }],
-        details: {},
-      }),
-    ];
+        figure: { value: figure, unit: 'ms', what },
+        baseline: { value: baseline, unit: 'ms', what: `${baselineWhat}, ${label}` },
+        ratio: latencyRatio(figure, baseline),
+        targets: [{ on: 'figure', atMost: atMostMs }],
+        ...(i === 0 ? firstRowExtras : { details: {} }),
+      });
+    });
   } finally {
     progress.done();
     agent.destroy();
