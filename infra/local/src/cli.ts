@@ -1,5 +1,5 @@
 /**
- * npm run infra -- up | down | status | logs [part] [--lines N]
+ * npm run infra -- up [--tracing] | down | status | logs [part] [--lines N]
  */
 import { parseArgs } from 'node:util';
 import { loadInfraConfig } from './config.ts';
@@ -8,7 +8,7 @@ import { down, endpointEnv, logs, PART_NAMES, status, up } from './infra.ts';
 import { redact } from './postgres.ts';
 
 const usage =
-  'usage: npm run infra -- up | down | status | logs [kafka|schema-registry|postgres] [--lines N]';
+  'usage: npm run infra -- up [--tracing] | down | status | logs [kafka|schema-registry|postgres|zipkin] [--lines N]';
 
 async function main(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'up': {
       const started = Date.now();
-      const result = await up(config);
+      const result = await up(config, { tracing: parsed.values.tracing === true });
       for (const p of result.parts) {
         const how = p.started ? 'started' : 'already running';
         console.log(`${p.name.padEnd(16)} ${redact(p.address).padEnd(52)} ${p.mode}, ${how}`);
@@ -42,11 +42,10 @@ async function main(argv: string[]): Promise<number> {
       const parts = await status(config);
       for (const p of parts) {
         const pid = p.pid ? `pid ${p.pid}` : 'no local process';
-        console.log(
-          `${p.name.padEnd(16)} ${p.address.padEnd(52)} ${(p.answers ? 'answers' : 'DOWN').padEnd(8)} ${p.mode}, ${pid}`,
-        );
+        const state = p.answers ? 'answers' : p.optional ? 'off' : 'DOWN';
+        console.log(`${p.name.padEnd(16)} ${p.address.padEnd(52)} ${state.padEnd(8)} ${p.mode}, ${pid}`);
       }
-      return parts.every((p) => p.answers) ? 0 : 1;
+      return parts.every((p) => p.answers || p.optional) ? 0 : 1;
     }
     case 'logs': {
       if (part && !(PART_NAMES as readonly string[]).includes(part)) {
@@ -71,7 +70,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function parse(argv: string[]) {
-  return parseArgs({ args: argv, allowPositionals: true, options: { lines: { type: 'string' } } });
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { lines: { type: 'string' }, tracing: { type: 'boolean' } },
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -36,6 +36,16 @@ export interface InfraConfig {
     /** @default 15432 */
     embeddedPort: number;
   };
+  zipkin: {
+    /** Base URL of an external Zipkin (ZIPKIN_URL); when set nothing local is started. */
+    external: string | undefined;
+    /** @default 19411 (beside Zipkin's own 9411) */
+    port: number;
+    /** @default 160 */
+    heapMb: number;
+    /** Spans kept in memory before the oldest traces are dropped. @default 100000 */
+    maxSpans: number;
+  };
   /** How long one part may take to answer after it was started. @default 90000 */
   startTimeoutMs: number;
 }
@@ -64,6 +74,12 @@ export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConf
       machineUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
       forceEmbedded: parseChoice(env, 'CONVEYOR_POSTGRES', ['auto', 'embedded'], 'auto') === 'embedded',
       embeddedPort: parsePort(env, 'CONVEYOR_EMBEDDED_PG_PORT', 15432),
+    },
+    zipkin: {
+      external: parseUrl(env, 'ZIPKIN_URL'),
+      port: parsePort(env, 'CONVEYOR_ZIPKIN_PORT', 19411),
+      heapMb: parsePositive(env, 'CONVEYOR_ZIPKIN_HEAP_MB', 160),
+      maxSpans: parsePositive(env, 'CONVEYOR_ZIPKIN_MAX_SPANS', 100_000),
     },
     startTimeoutMs: parsePositive(env, 'CONVEYOR_INFRA_TIMEOUT_MS', 90_000),
   };

@@ -7,6 +7,7 @@ export {
   logs,
   PART_NAMES,
   status,
+  type UpOptions,
   type UpResult,
   up,
 } from './infra.ts';
@@ -14,3 +15,4 @@ export { KAFKA_VERSION } from './kafka.ts';
 export type { PartStatus, StartedPart } from './part.ts';
 export { ensureDatabase, redact } from './postgres.ts';
 export { APICURIO_VERSION } from './schema-registry.ts';
+export { ZIPKIN_VERSION, zipkinAnswers } from './zipkin.ts';

@@ -6,6 +6,7 @@ import type { PartStatus, StartedPart } from './part.ts';
 import { postgresStatus, upPostgres } from './postgres.ts';
 import { ProcessTable, tailFile } from './processes.ts';
 import { schemaRegistryStatus, upSchemaRegistry } from './schema-registry.ts';
+import { upZipkin, zipkinStatus } from './zipkin.ts';
 
 /** Where the running infra answers. */
 export interface InfraEndpoints {
@@ -13,6 +14,13 @@ export interface InfraEndpoints {
   schemaRegistryUrl: string;
   /** A server URL (database `postgres`); each service and test creates its own database on it. */
   databaseUrl: string;
+  /** Zipkin's base URL, when tracing was asked for. */
+  zipkinUrl?: string;
+}
+
+export interface UpOptions {
+  /** Also bring up Zipkin, the trace viewer (the local one, or ZIPKIN_URL). @default false */
+  tracing?: boolean;
 }
 
 export interface UpResult {
@@ -22,8 +30,11 @@ export interface UpResult {
   startedNow: string[];
 }
 
-/** Local parts in the order `down` stops them (the registry needs Postgres, so it goes first). */
-export const PART_NAMES = ['schema-registry', 'kafka', 'postgres'] as const;
+/**
+ * Local parts in the order `down` stops them (the registry needs Postgres, so it goes first).
+ * Zipkin is optional: `up` starts it only with `tracing`.
+ */
+export const PART_NAMES = ['zipkin', 'schema-registry', 'kafka', 'postgres'] as const;
 
 function processTable(config: InfraConfig): ProcessTable {
   return new ProcessTable(join(config.cacheDir, 'run'));
@@ -33,17 +44,21 @@ function processTable(config: InfraConfig): ProcessTable {
  * Brings every part up, reusing what already runs. Idempotent; safe to call concurrently.
  * On failure, stops what this call started and rethrows the part's InfraError.
  */
-export async function up(config: InfraConfig = loadInfraConfig()): Promise<UpResult> {
+export async function up(
+  config: InfraConfig = loadInfraConfig(),
+  options: UpOptions = {},
+): Promise<UpResult> {
   const table = processTable(config);
   return withFileLock(join(config.cacheDir, 'run', 'up.lock'), config.startTimeoutMs * 3, async () => {
     const parts: StartedPart[] = [];
     try {
       const postgres = await upPostgres(config, table);
       parts.push(postgres);
-      // Kafka and the registry are independent JVMs: starting them side by side halves the wait.
+      // Kafka, the registry and Zipkin are independent JVMs: starting them side by side halves the wait.
       const settled = await Promise.allSettled([
         upKafka(config, table),
         upSchemaRegistry(config, table, postgres.address),
+        ...(options.tracing ? [upZipkin(config, table)] : []),
       ]);
       for (const result of settled) if (result.status === 'fulfilled') parts.push(result.value);
       const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -58,6 +73,7 @@ export async function up(config: InfraConfig = loadInfraConfig()): Promise<UpRes
         kafkaBrokers: byName('kafka').split(','),
         schemaRegistryUrl: byName('schema-registry'),
         databaseUrl: byName('postgres'),
+        ...(options.tracing ? { zipkinUrl: byName('zipkin') } : {}),
       },
       parts,
       startedNow: parts.filter((p) => p.started).map((p) => p.name),
@@ -81,6 +97,7 @@ export async function status(config: InfraConfig = loadInfraConfig()): Promise<P
     postgresStatus(config, table),
     kafkaStatus(config, table),
     schemaRegistryStatus(config, table),
+    zipkinStatus(config, table),
   ]);
 }
 
@@ -102,5 +119,6 @@ export function endpointEnv(endpoints: InfraEndpoints): Record<string, string> {
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
     DATABASE_URL: endpoints.databaseUrl,
+    ...(endpoints.zipkinUrl ? { ZIPKIN_URL: endpoints.zipkinUrl } : {}),
   };
 }

@@ -19,4 +19,6 @@ export interface PartStatus {
   pid: number | undefined;
   answers: boolean;
   logFile: string | undefined;
+  /** Started only when asked for (Zipkin, with tracing): not answering is not a failure. */
+  optional?: boolean;
 }

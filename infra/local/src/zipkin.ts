@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InfraConfig } from './config.ts';
+import { InfraError } from './errors.ts';
+import type { PartStatus, StartedPart } from './part.ts';
+import { type ProcessTable, tailFile } from './processes.ts';
+import { requireJava, runMaven } from './toolchain.ts';
+import { waitUntil } from './wait.ts';
+
+export const ZIPKIN_VERSION = '3.5.1';
+const NAME = 'zipkin';
+
+/** True when Zipkin's health endpoint says UP. */
+export async function zipkinAnswers(baseUrl: string, timeoutMs = 3_000): Promise<boolean> {
+  try {
+    const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function localUrl(config: InfraConfig): string {
+  return `http://127.0.0.1:${config.zipkin.port}`;
+}
+
+/**
+ * The trace viewer, started only when tracing is asked for: ZIPKIN_URL when set, else a local
+ * Zipkin (the exec jar from Maven Central) on loopback, spans kept in memory.
+ */
+export async function upZipkin(config: InfraConfig, table: ProcessTable): Promise<StartedPart> {
+  if (config.zipkin.external) {
+    const url = config.zipkin.external;
+    if (!(await zipkinAnswers(url, 10_000)))
+      throw new InfraError('INFRA_UNREACHABLE', `ZIPKIN_URL=${url} does not answer GET /health`, {
+        part: NAME,
+      });
+    return { name: NAME, address: url, mode: 'external (ZIPKIN_URL)', started: false };
+  }
+  const url = localUrl(config);
+  if (await zipkinAnswers(url)) {
+    const mode = table.running(NAME) ? 'local' : 'local, started elsewhere';
+    return { name: NAME, address: url, mode, started: false };
+  }
+  await table.stop(NAME);
+
+  const java = await requireJava();
+  const jar = join(config.cacheDir, `zipkin-${ZIPKIN_VERSION}`, `zipkin-server-${ZIPKIN_VERSION}-exec.jar`);
+  if (!existsSync(jar)) {
+    await runMaven(NAME, join(config.rootDir, 'infra/local/pom.xml'), [
+      'dependency:copy@zipkin',
+      `-Dconveyor.cache=${config.cacheDir}`,
+    ]);
+  }
+  const logFile = join(config.cacheDir, 'logs', 'zipkin.log');
+  const record = table.spawnDetached({
+    name: NAME,
+    executable: java,
+    args: [
+      '-Xms32m',
+      `-Xmx${config.zipkin.heapMb}m`,
+      '-XX:+UseSerialGC',
+      // C1 only: Zipkin is a viewer here, and full JIT compilation would cost start time and CPU.
+      '-XX:TieredStopAtLevel=1',
+      '-jar',
+      jar,
+      `--armeria.ports[0].ip=127.0.0.1`,
+      `--armeria.ports[0].port=${config.zipkin.port}`,
+      '--armeria.ports[0].protocols=http',
+      // In-memory storage: bounded so that a long run cannot outgrow the small heap.
+      '--zipkin.storage.type=mem',
+      `--zipkin.storage.mem.max-spans=${config.zipkin.maxSpans}`,
+    ],
+    cwd: config.cacheDir,
+    logFile,
+  });
+  const ready = await waitUntil(() => zipkinAnswers(url), {
+    timeoutMs: config.startTimeoutMs,
+    abortReason: () => (table.running(NAME) ? undefined : 'the process exited'),
+  });
+  if (!ready.ok) {
+    await table.stop(NAME, 5_000);
+    throw new InfraError('INFRA_START_FAILED', `did not become ready: ${ready.reason}`, {
+      part: NAME,
+      command: record.command,
+      logTail: await tailFile(logFile),
+    });
+  }
+  return { name: NAME, address: url, mode: 'local', started: true, pid: record.pid, logFile };
+}
+
+export async function zipkinStatus(config: InfraConfig, table: ProcessTable): Promise<PartStatus> {
+  const url = config.zipkin.external ?? localUrl(config);
+  return {
+    name: NAME,
+    mode: config.zipkin.external ? 'external (ZIPKIN_URL)' : 'local, optional (tracing)',
+    address: url,
+    pid: table.running(NAME)?.pid,
+    answers: await zipkinAnswers(url),
+    logFile: config.zipkin.external ? undefined : join(config.cacheDir, 'logs', 'zipkin.log'),
+    optional: true,
+  };
+}
