@@ -22,8 +22,8 @@ describe('consumer runner in its own process', () => {
     await Promise.all(worlds.splice(0).map((w) => w.close()));
   });
 
-  async function setup() {
-    const world = await createEventsWorld();
+  async function setup(partitions?: number) {
+    const world = await createEventsWorld(partitions ? { partitions } : {});
     worlds.push(world);
     await createEffectsTable(world);
     return { world, db: world.db as unknown as Kysely<EffectsDatabase>, groupId: uniqueName('effects') };
@@ -42,7 +42,12 @@ describe('consumer runner in its own process', () => {
     return messages.map((m) => m.headers?.['message-id'] as string);
   }
 
-  function startConsumer(world: EventsWorld, groupId: string, delayMs: number): TestProcess {
+  function startConsumer(
+    world: EventsWorld,
+    groupId: string,
+    delayMs: number,
+    extraEnv: NodeJS.ProcessEnv = {},
+  ): TestProcess {
     const consumer = startFixture(consumerFixture, {
       DATABASE_URL: world.database.url,
       KAFKA_BROKERS: world.infra.kafkaBrokers.join(','),
@@ -51,6 +56,7 @@ describe('consumer runner in its own process', () => {
       TOPIC: world.topic,
       GROUP_ID: groupId,
       HANDLER_DELAY_MS: String(delayMs),
+      ...extraEnv,
     });
     processes.push(consumer);
     return consumer;
@@ -145,6 +151,37 @@ describe('consumer runner in its own process', () => {
     expect(await committedCount(world, groupId)).toBe(applied);
 
     startConsumer(world, groupId, 0);
+    await eventually(
+      'every effect',
+      async () => ((await countEffects(db)) >= ids.length ? true : undefined),
+      30_000,
+      50,
+    );
+    await expectEachAppliedOnceInOrder(db, ids);
+  });
+
+  it('a consumer killed inside a batch transaction commits none of that batch, and restarted applies each once', async () => {
+    const { world, db, groupId } = await setup(1);
+    const ids = await produceItems(world, 4, 10);
+
+    // Batches of 10 messages, 100 ms a handler: a batch transaction stays open for a second.
+    const first = startConsumer(world, groupId, 100, { BATCH_SIZE: '10', REPORT_APPLYING: '1' });
+    const applying = () => first.events.filter((e) => e.event === 'applying').length;
+    // The 15th handler run is the 5th of the second batch: the first batch committed, the second is open.
+    await eventually(
+      'a handler inside the second batch',
+      () => (applying() >= 15 ? true : undefined),
+      30_000,
+      5,
+    );
+    await first.kill('SIGKILL');
+
+    // Only the first batch committed; the second one's writes (5 of them were made) are gone.
+    expect(await countEffects(db)).toBe(10);
+    const inbox = await world.db.selectFrom('inbox').select('message_id').execute();
+    expect(inbox).toHaveLength(10);
+
+    startConsumer(world, groupId, 0, { BATCH_SIZE: '10' });
     await eventually(
       'every effect',
       async () => ((await countEffects(db)) >= ids.length ? true : undefined),

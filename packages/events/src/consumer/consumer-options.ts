@@ -77,6 +77,12 @@ export interface ConsumerRunnerOptions<
   /** Partitions worked at the same time; order is kept within each partition. @default 1 */
   partitionsConsumedConcurrently?: number;
   /**
+   * Most messages of one partition applied in one transaction (their inbox rows in one statement,
+   * then their effects in order). A batch that fails is applied again one message at a time, so
+   * handlers must write only through `trx`. 1 gives each message its own transaction. @default 100
+   */
+  batchSize?: number;
+  /**
    * Further kafkajs consumer settings (sessionTimeout, heartbeatInterval, fetch sizes).
    * `maxWaitTimeInMs` bounds how long `stop()` waits for an idle fetch to return.
    * @default { maxWaitTimeInMs: 1000, ...GROUP_MEMBERSHIP } (sessionTimeout 6000, heartbeatInterval 1000, rebalanceTimeout 15000)
@@ -98,6 +104,7 @@ export interface CompiledConsumerOptions<DB extends EventsDatabase = EventsDatab
   retry: Required<RetryOptions>;
   fromBeginning: boolean;
   partitionsConsumedConcurrently: number;
+  batchSize: number;
   consumerConfig: Omit<ConsumerConfig, 'groupId'>;
   logger: Logger;
 }
@@ -132,6 +139,10 @@ export function compileConsumerOptions<DB extends EventsDatabase, Types>(
       `partitionsConsumedConcurrently must be an integer >= 1, got ${partitionsConsumedConcurrently}`,
     );
   }
+  const batchSize = options.batchSize ?? 100;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw fail(`batchSize must be an integer >= 1, got ${batchSize}`);
+  }
   return {
     kafka: options.kafka,
     db: options.db,
@@ -143,6 +154,7 @@ export function compileConsumerOptions<DB extends EventsDatabase, Types>(
     retry,
     fromBeginning: options.fromBeginning ?? true,
     partitionsConsumedConcurrently,
+    batchSize,
     consumerConfig: { maxWaitTimeInMs: 1_000, ...GROUP_MEMBERSHIP, ...options.consumerConfig },
     logger: options.logger ?? silentLogger,
   };

@@ -2,7 +2,8 @@ import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import type { EventsDatabase } from '../db/tables.ts';
 import { toDeadLetterMessage } from '../dead-letters/dead-letter-format.ts';
 import type { ConsumedRecord } from '../internal/incoming-message.ts';
-import { type ProcessContext, processMessage } from '../internal/process-message.ts';
+import { processRecords } from '../internal/process-batch.ts';
+import type { ProcessContext } from '../internal/process-message.ts';
 import {
   type CompiledConsumerOptions,
   type ConsumerRunnerOptions,
@@ -13,6 +14,8 @@ import {
  * An idempotent Kafka consumer: each message's effect and its inbox row commit in one database
  * transaction, and its offset is committed to Kafka only after that. A crash in between means a
  * redelivery, which the inbox turns into a skip: at least once from Kafka, at most once in effect.
+ * The messages a fetch brings for one partition share that transaction, up to `batchSize`, in
+ * partition order (see processRecords).
  *
  * A handler that keeps failing is retried with backoff; after the last attempt the message goes to
  * `<topic>.dlq` (acknowledged by all replicas) and the partition moves on. Its id is not recorded
@@ -56,7 +59,7 @@ export class ConsumerRunner<DB extends EventsDatabase = EventsDatabase, Types = 
   }
 
   /**
-   * Finishes the message in flight (a handler run is never interrupted; a backoff is), commits
+   * Finishes the transaction in flight (a handler run is never interrupted; a backoff is), commits
    * the offsets of what was processed, leaves the group and disconnects. Idempotent.
    */
   stop(): Promise<void> {
@@ -104,13 +107,14 @@ export class ConsumerRunner<DB extends EventsDatabase = EventsDatabase, Types = 
 
   private async consumeBatch(context: ProcessContext<DB>, payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
-    for (const message of batch.messages) {
-      // Stop between messages, never inside one; kafkajs commits what was resolved once we return.
+    const { topic, partition } = batch;
+    const records: ConsumedRecord[] = batch.messages.map((message) => ({ topic, partition, message }));
+    const control = { resolve: (record: ConsumedRecord) => resolveOffset(record.message.offset), heartbeat };
+    for (let start = 0; start < records.length; start += this.options.batchSize) {
+      // Stop between transactions, never inside one; kafkajs commits what was resolved once we return.
       if (!isRunning() || isStale()) return;
-      const record: ConsumedRecord = { topic: batch.topic, partition: batch.partition, message };
-      const outcome = await processMessage(context, record, heartbeat);
-      if (outcome === 'abandoned') return;
-      resolveOffset(message.offset);
+      const chunk = records.slice(start, start + this.options.batchSize);
+      if (!(await processRecords(context, chunk, control))) return;
       await heartbeat();
     }
   }

@@ -1,8 +1,11 @@
+import type { Transaction } from 'kysely';
 import { backoffDelay, sleepUnlessAborted } from '../consumer/backoff.ts';
 import type { CompiledConsumerOptions } from '../consumer/consumer-options.ts';
 import type { EventsDatabase } from '../db/tables.ts';
 import { decodeFailed, isConveyorError } from '../errors.ts';
+import type { IncomingMessage } from '../messages/envelope.ts';
 import { Headers, readHeaders } from '../messages/headers.ts';
+import type { AnyMessageHandler } from './erase-handlers.ts';
 import { applyOnce } from './inbox.ts';
 import { type ConsumedRecord, messageIdOf, toIncomingMessage } from './incoming-message.ts';
 
@@ -21,55 +24,80 @@ export interface ProcessContext<DB extends EventsDatabase> {
   signal: AbortSignal;
 }
 
-/**
- * Decodes, dedupes and applies one message, retrying the handler with backoff and dead-lettering
- * it after the last attempt. Throws only for failures that are not the message's (database or
- * Kafka unavailable): the caller must then not acknowledge it.
- */
-export async function processMessage<DB extends EventsDatabase>(
-  context: ProcessContext<DB>,
+/** A fetched message, decoded as far as the consumer needs it. */
+export type PreparedMessage<DB extends EventsDatabase = EventsDatabase> =
+  /** A type the consumer has no handler for. */
+  | { kind: 'skip'; record: ConsumedRecord }
+  | {
+      kind: 'apply';
+      record: ConsumedRecord;
+      incoming: IncomingMessage;
+      handler: AnyMessageHandler<Transaction<DB>>;
+      where: Record<string, unknown>;
+    }
+  /** No type, or bytes the codec cannot read: the same every time, so dead-lettered without a retry. */
+  | { kind: 'undecodable'; record: ConsumedRecord; error: unknown; where: Record<string, unknown> };
+
+/** Decodes a message. A registry outage is not the message's fault: it is thrown. */
+export async function prepareMessage<DB extends EventsDatabase>(
+  options: CompiledConsumerOptions<DB>,
   record: ConsumedRecord,
-  heartbeat: () => Promise<void>,
-): Promise<MessageOutcome> {
-  const { db, codec, name, handlers, retry, logger } = context.options;
+): Promise<PreparedMessage<DB>> {
   const { topic, partition, message } = record;
   const headers = readHeaders(message.headers);
   const where = { topic, partition, offset: message.offset, messageId: messageIdOf(record, headers) };
-
   const type = headers[Headers.messageType];
   if (!type) {
     const error = decodeFailed(topic, `the message has no ${Headers.messageType} header`);
-    return deadLetterAt(context, record, 1, error, where);
+    return { kind: 'undecodable', record, error, where };
   }
-  const handler = handlers.get(type);
-  if (!handler) return 'skipped';
-
-  let data: unknown;
+  const handler = options.handlers.get(type);
+  if (!handler) return { kind: 'skip', record };
   try {
-    data = await codec.decode(topic, type, message.value);
+    const data = await options.codec.decode(topic, type, message.value);
+    const incoming = toIncomingMessage(record, headers, type, data);
+    return { kind: 'apply', record, incoming, handler, where };
   } catch (error) {
-    // A registry outage passes: throw, so the message stays unresolved and comes back.
     if (!isConveyorError(error, 'CONVEYOR_DECODE_FAILED')) throw error;
-    // The same bytes fail the same way every time: retrying would only hold the partition up.
-    return deadLetterAt(context, record, 1, error, { ...where, type });
+    return { kind: 'undecodable', record, error, where: { ...where, type } };
   }
-  const incoming = toIncomingMessage(record, headers, type, data);
+}
 
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+/**
+ * Dedupes and applies one prepared message in its own transaction, retrying the handler with
+ * backoff and dead-lettering it after the last attempt (an undecodable one at once). Throws only
+ * for failures that are not the message's (database or Kafka unavailable): the caller must then
+ * not acknowledge it.
+ */
+export async function applyPrepared<DB extends EventsDatabase>(
+  context: ProcessContext<DB>,
+  prepared: PreparedMessage<DB>,
+  heartbeat: () => Promise<void>,
+  /** A failed attempt already made (in a batch that rolled back): it counts toward the attempts. */
+  failed?: { error: unknown },
+): Promise<MessageOutcome> {
+  if (prepared.kind === 'skip') return 'skipped';
+  if (prepared.kind === 'undecodable') {
+    return deadLetterAt(context, prepared.record, 1, prepared.error, prepared.where);
+  }
+  const { db, name, retry, logger } = context.options;
+  const { incoming, handler, where } = prepared;
+  let lastError: unknown = failed?.error;
+  for (let attempt = failed ? 2 : 1; attempt <= retry.attempts; attempt++) {
+    if (attempt > 1) {
+      if (!(await sleepUnlessAborted(backoffDelay(attempt - 1, retry), context.signal))) return 'abandoned';
+      // A long backoff must not cost the partition: the group would hand it to another member.
+      await heartbeat();
+    }
     const result = await applyOnce(db, name, incoming.messageId, (trx) => handler(incoming, trx));
     if (result.status !== 'failed') return result.status;
     lastError = result.error;
     logger.warn(
-      { ...where, type, attempt, attempts: retry.attempts, err: result.error },
+      { ...where, type: incoming.type, attempt, attempts: retry.attempts, err: result.error },
       'message handler failed',
     );
-    if (attempt === retry.attempts) break;
-    if (!(await sleepUnlessAborted(backoffDelay(attempt, retry), context.signal))) return 'abandoned';
-    // A long backoff must not cost the partition: the group would hand it to another member.
-    await heartbeat();
   }
-  return deadLetterAt(context, record, retry.attempts, lastError, { ...where, type });
+  return deadLetterAt(context, prepared.record, retry.attempts, lastError, { ...where, type: incoming.type });
 }
 
 async function deadLetterAt<DB extends EventsDatabase>(
