@@ -44,13 +44,17 @@ export function isConveyorError(error: unknown, code?: string): error is Conveyo
   return code === undefined || actual === code;
 }
 
-function eventsError(
-  code: EventsErrorCode,
-  message: string,
-  details: Record<string, unknown>,
-): ConveyorError {
-  return new ConveyorError(code, EventsErrorCodes[code], message, details);
+/**
+ * The constructor of a package's or a service's typed errors: a catalogue maps each code to its
+ * HTTP status, so an error is made from its code alone and cannot answer with another status.
+ */
+export function errorCatalogue<Code extends string>(
+  codes: Readonly<Record<Code, number>>,
+): (code: Code, message: string, details?: Record<string, unknown>) => ConveyorError {
+  return (code, message, details = {}) => new ConveyorError(code, codes[code], message, details);
 }
+
+const eventsError = errorCatalogue(EventsErrorCodes);
 
 /** The stream moved on since the caller read it: reload and decide again. */
 export class ConcurrencyError extends ConveyorError {

@@ -33,6 +33,7 @@ export {
   ConveyorError,
   type EventsErrorCode,
   EventsErrorCodes,
+  errorCatalogue,
   isConveyorError,
 } from './errors.ts';
 export {

@@ -1,4 +1,4 @@
-import { ConveyorError } from '@conveyor/events';
+import { errorCatalogue } from '@conveyor/events';
 
 /**
  * The catalogue of @conveyor/http errors: stable codes and the HTTP status each answers with.
@@ -15,8 +15,7 @@ export const HttpErrorCodes = {
 
 export type HttpErrorCode = keyof typeof HttpErrorCodes;
 
-const httpError = (code: HttpErrorCode, message: string, details: Record<string, unknown> = {}) =>
-  new ConveyorError(code, HttpErrorCodes[code], message, details);
+const httpError = errorCatalogue(HttpErrorCodes);
 
 /** A bad or missing environment variable, named in the message. */
 export const invalidEnvironment = (name: string, expected: string, got: string | undefined) =>

@@ -1,4 +1,4 @@
-import { ConveyorError, isConveyorError } from '@conveyor/events';
+import { type ConveyorError, errorCatalogue, isConveyorError } from '@conveyor/events';
 
 /**
  * The inventory catalogue of errors: a stable code and the HTTP status it answers with. The
@@ -25,9 +25,7 @@ const REFUSALS: ReadonlySet<string> = new Set<InventoryErrorCode>([
   'INVENTORY_RESERVATION_VOIDED',
 ]);
 
-function inventoryError(code: InventoryErrorCode, message: string, details: Record<string, unknown>) {
-  return new ConveyorError(code, InventoryErrorCodes[code], message, details);
-}
+const inventoryError = errorCatalogue(InventoryErrorCodes);
 
 /** A refusal of a reservation command: answered with a failure reply, never retried. */
 export function isReservationRefusal(error: unknown): error is ConveyorError {

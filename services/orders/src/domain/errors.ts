@@ -1,4 +1,4 @@
-import { ConveyorError } from '@conveyor/events';
+import { errorCatalogue } from '@conveyor/events';
 
 /** The orders catalogue: stable codes and their HTTP statuses. */
 export const OrdersErrorCodes = {
@@ -11,9 +11,7 @@ export const OrdersErrorCodes = {
   ORDERS_UNKNOWN_QUERY: 500,
 } as const;
 
-type Code = keyof typeof OrdersErrorCodes;
-const error = (code: Code, message: string, details: Record<string, unknown> = {}) =>
-  new ConveyorError(code, OrdersErrorCodes[code], message, details);
+const error = errorCatalogue(OrdersErrorCodes);
 
 export const orderNotFound = (orderId: string) =>
   error('ORDERS_NOT_FOUND', `order ${orderId} does not exist`, { orderId });

@@ -1,4 +1,4 @@
-import { ConveyorError } from '@conveyor/events';
+import { type ConveyorError, errorCatalogue } from '@conveyor/events';
 
 /** The payments catalogue: stable codes and their HTTP statuses. */
 export const PaymentsErrorCodes = {
@@ -10,8 +10,7 @@ export const PaymentsErrorCodes = {
 
 export type PaymentsErrorCode = keyof typeof PaymentsErrorCodes;
 
-const error = (code: PaymentsErrorCode, message: string, details: Record<string, unknown> = {}) =>
-  new ConveyorError(code, PaymentsErrorCodes[code], message, details);
+const error = errorCatalogue(PaymentsErrorCodes);
 
 export const paymentNotFound = (paymentId: string) =>
   error('PAYMENTS_NOT_FOUND', `payment ${paymentId} does not exist`, { paymentId });

@@ -1,4 +1,4 @@
-import { ConveyorError } from '@conveyor/events';
+import { errorCatalogue } from '@conveyor/events';
 
 /**
  * The catalogue of users errors (code → HTTP status). Client errors name the input at fault in
@@ -18,8 +18,7 @@ export const UsersErrorCodes = {
 
 export type UsersErrorCode = keyof typeof UsersErrorCodes;
 
-const usersError = (code: UsersErrorCode, message: string, details: Record<string, unknown>) =>
-  new ConveyorError(code, UsersErrorCodes[code], message, details);
+const usersError = errorCatalogue(UsersErrorCodes);
 
 export const userNotFound = (userId: string) =>
   usersError('USERS_NOT_FOUND', `user ${userId} does not exist`, { userId });
