@@ -4,6 +4,7 @@ import type { AvroCodec } from '../codec/avro-codec.ts';
 import type { EventsDatabase } from '../db/tables.ts';
 import { invalidOptions } from '../errors.ts';
 import { type AnyMessageHandler, eraseHandlers } from '../internal/erase-handlers.ts';
+import { tracedHandler } from '../internal/traced-handler.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import type { IncomingMessage } from '../messages/envelope.ts';
 import { compileRetryOptions, type RetryOptions } from './backoff.ts';
@@ -131,6 +132,7 @@ export function compileConsumerOptions<DB extends EventsDatabase, Types>(
   if (handlers.size === 0) throw fail('handlers must map at least one message type to a function');
   for (const [type, handler] of handlers) {
     if (typeof handler !== 'function') throw fail(`handlers["${type}"] must be a function`);
+    handlers.set(type, tracedHandler(options.name, handler));
   }
   const retry = compileRetryOptions(options.retry, fail);
   const partitionsConsumedConcurrently = options.partitionsConsumedConcurrently ?? 1;

@@ -131,4 +131,14 @@ export const eventsMigrations: Record<string, Migration> = {
       await db.schema.dropTable('projection_dead_letters').execute();
     },
   },
+  '0004_conveyor_outbox_trace_context': {
+    async up(db: Kysely<unknown>) {
+      // The W3C traceparent of the span that enqueued the row (null with tracing off): the relay's
+      // send span continues that trace, however much later it publishes the row.
+      await sql`ALTER TABLE outbox ADD COLUMN trace_context text`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`ALTER TABLE outbox DROP COLUMN trace_context`.execute(db);
+    },
+  },
 };

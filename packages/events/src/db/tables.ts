@@ -21,6 +21,8 @@ export interface OutboxTable {
   message_type: string;
   headers: Json<Record<string, string>>;
   payload: Json;
+  /** W3C traceparent of the enqueuing span; null when tracing was off. */
+  trace_context: ColumnType<string | null, string | null | undefined, never>;
   created_at: Generated<Date>;
   published_at: ColumnType<Date | null, never, Date>;
 }

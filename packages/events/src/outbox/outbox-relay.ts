@@ -1,3 +1,4 @@
+import { type OpenSpan, openSpan } from '@conveyor/telemetry';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { type Kysely, sql } from 'kysely';
 import type { AvroCodec } from '../codec/avro-codec.ts';
@@ -6,6 +7,7 @@ import type { EventsDatabase } from '../db/tables.ts';
 import { LeaderLock } from '../internal/leader-lock.ts';
 import { Wakeup } from '../internal/wakeup.ts';
 import { type Logger, silentLogger } from '../logger.ts';
+import { Headers } from '../messages/headers.ts';
 import { eventsView } from './outbox.ts';
 
 export interface OutboxRelayOptions<DB extends EventsDatabase = EventsDatabase> {
@@ -152,7 +154,7 @@ export class OutboxRelay<DB extends EventsDatabase = EventsDatabase> {
     const db = this.db;
     const rows = await db
       .selectFrom('outbox')
-      .select(['id', 'topic', 'key', 'message_type', 'headers', 'payload'])
+      .select(['id', 'topic', 'key', 'message_type', 'headers', 'payload', 'trace_context'])
       .where('published_at', 'is', null)
       .orderBy('id')
       .limit(batchSize)
@@ -166,16 +168,28 @@ export class OutboxRelay<DB extends EventsDatabase = EventsDatabase> {
     }
 
     const byTopic = new Map<string, Message[]>();
+    // A row enqueued with tracing on gets a send span, child of its enqueuing span; the message
+    // carries the send span's context, which the consumers continue.
+    const spans: OpenSpan[] = [];
     for (const row of rows) {
       const value = await codec.encode(row.topic, row.message_type, row.payload);
       const messages = byTopic.get(row.topic) ?? [];
-      messages.push({ key: row.key, value, headers: row.headers });
+      const span = row.trace_context === null ? undefined : sendSpan(row);
+      if (span) spans.push(span);
+      const headers = span ? { ...row.headers, [Headers.traceparent]: span.traceparent } : row.headers;
+      messages.push({ key: row.key, value, headers });
       byTopic.set(row.topic, messages);
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    try {
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (error) {
+      for (const span of spans) span.end(error);
+      throw error;
+    }
+    for (const span of spans) span.end();
     const ids = rows.map((r) => r.id);
     await this.options.afterSend?.(ids);
     await db.updateTable('outbox').set({ published_at: new Date() }).where('id', 'in', ids).execute();
@@ -193,4 +207,18 @@ export class OutboxRelay<DB extends EventsDatabase = EventsDatabase> {
       .where('published_at', '<', new Date(Date.now() - retentionMs))
       .execute();
   }
+}
+
+/** The producer span of one outbox row (undefined with tracing off). */
+function sendSpan(row: { topic: string; key: string; message_type: string; trace_context: string | null }) {
+  return openSpan(`send ${row.message_type}`, {
+    kind: 'producer',
+    parent: row.trace_context ?? undefined,
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': row.topic,
+      'messaging.kafka.message.key': row.key,
+    },
+  });
 }

@@ -1,3 +1,4 @@
+import { tracingEnabled } from '@conveyor/telemetry';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Kysely, Transaction } from 'kysely';
 import type { AvroCodec } from '../codec/avro-codec.ts';
@@ -12,6 +13,7 @@ import type { EventsDatabase } from '../db/tables.ts';
 import { describeError } from '../dead-letters/dead-letter-format.ts';
 import { invalidOptions } from '../errors.ts';
 import { type BatchEntry, toBatchEntry } from '../internal/projection-entries.ts';
+import { inConsumerSpan } from '../internal/traced-handler.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import { generationSchema, type ProjectionDefinition } from './projection.ts';
 import { ProjectionDeadLetters, type ProjectionFailure } from './projection-dead-letters.ts';
@@ -287,7 +289,10 @@ export class ProjectionRunner {
           if (entry.redrivenFrom && !(await this.deadLetters.claim(trx, entry.redrivenFrom))) continue;
           if (entry.kind === 'undecodable') throw new MessageFailed(index, entry.error);
           try {
-            await entry.handler(entry.message, { db: scoped, generation });
+            const context = { db: scoped, generation };
+            await (tracingEnabled()
+              ? inConsumerSpan(definition.name, entry.message, () => entry.handler(entry.message, context))
+              : entry.handler(entry.message, context));
           } catch (error) {
             throw new MessageFailed(index, error);
           }
