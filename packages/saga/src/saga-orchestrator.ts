@@ -7,6 +7,7 @@ import {
   type OutgoingMessage,
   silentLogger,
 } from '@conveyor/events';
+import { inSpan, tracingEnabled } from '@conveyor/telemetry';
 import type { Transaction } from 'kysely';
 import { type SagaDatabase, sagaTransaction } from './db/tables.ts';
 import { type DecideContext, decide, type SagaCommand, type SagaInput, startSaga } from './decide.ts';
@@ -20,8 +21,9 @@ import type {
   StartSagaOptions,
 } from './saga-orchestrator-options.ts';
 import { readSagaReply, replyTypeOf } from './saga-replies.ts';
+import { stepSpanName, transitionSpanName } from './saga-spans.ts';
 import { type SagaReply, type SagaState, type SagaStatus, TERMINAL_STATUSES } from './saga-state.ts';
-import { SagaStore } from './saga-store.ts';
+import { SagaStore, type StoredSaga } from './saga-store.ts';
 import { secretFieldNames } from './secrets.ts';
 
 export class SagaOrchestrator {
@@ -88,8 +90,11 @@ export class SagaOrchestrator {
       await this.store.insertSecrets(t, sagaId, secrets);
       await this.enqueue(t, transition.state, transition.commands);
     };
-    if (trx) await write(trx);
-    else await this.options.db.transaction().execute(write);
+    const traced = (t: Transaction<SagaDatabase>) =>
+      inSpan(`saga ${type} start`, { attributes: { 'saga.id': sagaId, 'saga.type': type } }, () => write(t));
+    const run = tracingEnabled() ? traced : write;
+    if (trx) await run(trx);
+    else await this.options.db.transaction().execute(run);
     this.options.metrics?.onStatusChange?.({ type, from: null, to: 'running' });
     if (!trx) await this.options.hooks?.afterStart?.(sagaId);
     return { sagaId, correlationId };
@@ -231,6 +236,23 @@ export class SagaOrchestrator {
   > {
     const saga = await this.store.loadForUpdate(trx, sagaId);
     if (!saga) return { kind: 'not-found' };
+    if (!tracingEnabled()) return this.transition(trx, saga, input, cause);
+    const attributes = { 'saga.id': sagaId, 'saga.type': saga.state.type, 'saga.status': saga.state.status };
+    return inSpan(transitionSpanName(saga.state, input), { attributes }, () =>
+      this.transition(trx, saga, input, cause),
+    );
+  }
+
+  private async transition(
+    trx: Transaction<SagaDatabase>,
+    saga: StoredSaga,
+    input: SagaInput,
+    cause?: IncomingMessage,
+  ): Promise<
+    | { kind: 'refused'; status: SagaStatus; reason: string }
+    | { kind: 'ignored' | 'applied'; state: SagaState }
+  > {
+    const sagaId = saga.state.id;
     const definition = this.definition(saga.state.type, saga.state.definitionVersion);
     const ctx = this.context();
     const decision = decide(definition, saga.state, input, ctx, await this.store.secrets(trx, sagaId));
@@ -313,7 +335,17 @@ export class SagaOrchestrator {
         [SagaHeaders.action]: command.action,
       },
     }));
-    await enqueueMessages(trx, this.options.codec.catalog, messages);
+    if (!tracingEnabled()) {
+      await enqueueMessages(trx, this.options.codec.catalog, messages);
+      return;
+    }
+    // One span per step sent: the participant's handling of the command continues from it.
+    for (const [index, command] of commands.entries()) {
+      const attributes = { 'saga.id': state.id, 'saga.step': command.step, 'saga.attempt': command.attempt };
+      await inSpan(stepSpanName(state.type, command), { attributes }, () =>
+        enqueueMessages(trx, this.options.codec.catalog, messages.slice(index, index + 1)),
+      );
+    }
   }
 
   private newest(type: string): SagaDefinition {
