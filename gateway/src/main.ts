@@ -3,13 +3,19 @@
  * drains in-flight requests and closes Redis (runService). A bad environment (the development
  * secret on a reachable host among others) stops it with one line naming the variable, exit 1.
  */
-import { createLogger, createMetricsRegistry, runService, usesDevelopmentSecret } from '@conveyor/http';
-import { buildGateway } from './app.ts';
-import { loadGatewayConfig } from './config.ts';
-import { createRedisClient, untilReady } from './http/redis-client.ts';
+import { bootTelemetry } from '@conveyor/telemetry';
 import type { GatewayConfig } from './options.ts';
 
 async function main(): Promise<void> {
+  // Telemetry first: with tracing on, fastify and undici must be imported after its module hooks
+  // are in place, hence the dynamic imports.
+  const telemetry = await bootTelemetry('gateway', process.env);
+  const { createLogger, createMetricsRegistry, runService, usesDevelopmentSecret } = await import(
+    '@conveyor/http'
+  );
+  const { buildGateway } = await import('./app.ts');
+  const { loadGatewayConfig } = await import('./config.ts');
+  const { createRedisClient, untilReady } = await import('./http/redis-client.ts');
   let config: GatewayConfig;
   try {
     config = loadGatewayConfig(process.env);
@@ -17,7 +23,7 @@ async function main(): Promise<void> {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
-  const logger = createLogger('gateway');
+  const logger = createLogger('gateway', undefined, telemetry.logMixin);
   const redis = config.redisUrl === undefined ? undefined : createRedisClient(config.redisUrl, logger);
   // Counters are shared from the first request when Redis answers; if it does not, start anyway.
   if (redis) await untilReady(redis, 3_000);
@@ -29,7 +35,10 @@ async function main(): Promise<void> {
   await runService(
     {
       app,
-      stop: redis ? [async () => (redis.status === 'ready' ? redis.quit() : redis.disconnect())] : [],
+      stop: [
+        ...(redis ? [async () => (redis.status === 'ready' ? redis.quit() : redis.disconnect())] : []),
+        () => telemetry.shutdown(),
+      ],
     },
     { host: config.host, port: config.port },
     logger,

@@ -15,9 +15,16 @@ export interface ListenOptions {
   port: number;
 }
 
-/** The pino logger of a service: JSON lines with the service name; level from LOG_LEVEL. */
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ name: service, level, base: { service } });
+/**
+ * The pino logger of a service: JSON lines with the service name; level from LOG_LEVEL. `mixin`
+ * adds fields to every line (the telemetry's trace_id and span_id when tracing is on).
+ */
+export function createLogger(
+  service: string,
+  level = process.env.LOG_LEVEL ?? 'info',
+  mixin?: () => Record<string, string>,
+): Logger {
+  return pino({ name: service, level, base: { service }, ...(mixin ? { mixin } : {}) });
 }
 
 /**

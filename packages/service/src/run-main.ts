@@ -1,5 +1,6 @@
 import { isConveyorError } from '@conveyor/events';
 import { createLogger, runService } from '@conveyor/http';
+import type { Telemetry } from '@conveyor/telemetry';
 import type { DefinedService, ServiceParts } from './define-service.ts';
 import type { ServiceConfig } from './service-config.ts';
 
@@ -8,10 +9,15 @@ import type { ServiceConfig } from './service-config.ts';
  * 1), starts the service with a logger at the configured level, listens, and on SIGTERM drains
  * HTTP, then stops the workers, projections, relay and pool (runService). A failed start is one
  * fatal log line and exit 1.
+ *
+ * `telemetry` is what main.ts started before it imported the service (startTelemetry): with
+ * tracing on, log lines carry trace_id and span_id, and the spans still buffered are flushed last
+ * on shutdown.
  */
 export async function runMain<Config extends ServiceConfig, Deps, Parts extends ServiceParts>(
   service: DefinedService<Config, Deps, Parts>,
   loadConfig: () => Config,
+  telemetry?: Telemetry,
 ): Promise<void> {
   let config: Config;
   try {
@@ -22,7 +28,7 @@ export async function runMain<Config extends ServiceConfig, Deps, Parts extends 
     process.stderr.write(`${service.name}: ${error.message}\n`);
     process.exit(1);
   }
-  const logger = createLogger(service.name, config.logLevel);
+  const logger = createLogger(service.name, config.logLevel, telemetry?.logMixin);
   let started: Awaited<ReturnType<typeof service.start>>;
   try {
     started = await service.start(config, { overrides: { logger } });
@@ -31,7 +37,8 @@ export async function runMain<Config extends ServiceConfig, Deps, Parts extends 
     process.exit(1);
   }
   try {
-    await runService(started, { host: config.host, port: config.port }, logger);
+    const stop = telemetry ? [...started.stop, () => telemetry.shutdown()] : started.stop;
+    await runService({ ...started, stop }, { host: config.host, port: config.port }, logger);
   } catch (err) {
     logger.fatal({ err, host: config.host, port: config.port }, `${service.name} could not listen`);
     for (const stop of started.stop) await stop().catch(() => undefined);
