@@ -115,6 +115,48 @@ describe('event store with the transactional outbox', () => {
     expect(await counts('cart-3')).toEqual({ events: 1, outbox: 1 });
   });
 
+  it('refuses an expected version ahead of the stream instead of leaving a gap', async () => {
+    await world.store.append({ streamId: 'cart-ahead', expectedVersion: 0, events: [event(1)] });
+    const ahead = world.store.append({
+      streamId: 'cart-ahead',
+      expectedVersion: 3,
+      events: [event(4)],
+      messages: [itemAdded('cart-ahead', 4)],
+    });
+    await expect(ahead).rejects.toMatchObject({
+      code: 'CONVEYOR_CONCURRENCY_CONFLICT',
+      details: { streamId: 'cart-ahead', expectedVersion: 3, actualVersion: 1 },
+    });
+    expect(await counts('cart-ahead')).toEqual({ events: 1, outbox: 0 });
+  });
+
+  it("appends after whatever the stream holds with any, and inside the caller's transaction", async () => {
+    await world.store.append({ streamId: 'cart-any', expectedVersion: 'any', events: [event(1)] });
+    const second = await world.store.append({
+      streamId: 'cart-any',
+      expectedVersion: 'any',
+      events: [event(2)],
+    });
+    expect(second.nextVersion).toBe(2);
+
+    // Rolled back with the caller's transaction: neither the event nor its message stays.
+    await expect(
+      world.db.transaction().execute(async (trx) => {
+        await world.store.append(
+          {
+            streamId: 'cart-any',
+            expectedVersion: 2,
+            events: [event(3)],
+            messages: [itemAdded('cart-any', 3)],
+          },
+          trx,
+        );
+        throw new Error('the caller changed its mind');
+      }),
+    ).rejects.toThrow('the caller changed its mind');
+    expect(await counts('cart-any')).toEqual({ events: 2, outbox: 0 });
+  });
+
   it('refuses a message that does not match its schema, naming the field, before writing anything', async () => {
     const bad = world.store.append({
       streamId: 'cart-4',

@@ -4,7 +4,8 @@ import type { EventsDatabase } from '../db/tables.ts';
 import { ConcurrencyError } from '../errors.ts';
 import { propertyOf } from '../internal/guards.ts';
 import type { OutgoingMessage } from '../messages/envelope.ts';
-import { type EventsExecutor, enqueueMessages, eventsView } from '../outbox/outbox.ts';
+import { type EventsExecutor, eventsView, outboxRows } from '../outbox/outbox.ts';
+import { runAppendStatement } from './append-statement.ts';
 
 /** An event to append. `type` names the domain event; `data` is stored as jsonb. */
 export interface NewEvent<TType extends string = string, TData = unknown> {
@@ -57,50 +58,51 @@ export class EventStore<DB extends EventsDatabase = EventsDatabase> {
   }
 
   /**
-   * Appends events and enqueues messages in one transaction (the caller's, when given). A stale
-   * expected version throws ConcurrencyError (CONVEYOR_CONCURRENCY_CONFLICT, 409) and writes nothing.
+   * Appends events and enqueues messages atomically, in the caller's transaction when given, else
+   * as one statement of its own. A stale expected version throws ConcurrencyError
+   * (CONVEYOR_CONCURRENCY_CONFLICT, 409) and writes nothing.
    */
   async append<DB extends EventsDatabase>(
     request: AppendRequest,
     executor?: EventsExecutor<DB>,
   ): Promise<AppendResult> {
-    if (!executor) return this.db.transaction().execute((t) => this.append(request, t));
-    const trx = eventsView(executor);
     const { streamId, expectedVersion, events } = request;
-    // Validate messages before the first write, so a bad one leaves the stream untouched.
-    for (const message of request.messages ?? []) this.catalog.validate(message.type, message.data);
-    const current = await this.currentVersion(trx, streamId);
-    if (expectedVersion !== 'any' && expectedVersion !== current) {
-      throw new ConcurrencyError(streamId, expectedVersion, current);
-    }
-    if (events.length > 0) {
-      try {
-        await trx
-          .insertInto('events')
-          .values(
-            events.map((event, i) => ({
-              stream_id: streamId,
-              stream_version: current + i + 1,
-              type: event.type,
-              data: JSON.stringify(event.data),
-              metadata: JSON.stringify(event.metadata ?? {}),
-            })),
-          )
-          .execute();
-      } catch (error) {
-        // Another writer appended between our read and our insert.
-        if (propertyOf(error, 'code') === UNIQUE_VIOLATION) {
-          throw new ConcurrencyError(
-            streamId,
-            expectedVersion === 'any' ? current : expectedVersion,
-            current + 1,
-          );
-        }
-        throw error;
+    // Validates the messages before anything is written, so a bad one leaves the stream untouched.
+    const outbox = outboxRows(this.catalog, request.messages ?? []);
+    let outcome: { current: number; appended: boolean };
+    try {
+      outcome = await runAppendStatement(executor ? eventsView(executor) : this.db, {
+        streamId,
+        expectedVersion: expectedVersion === 'any' ? null : expectedVersion,
+        events: events.map((event) => ({
+          type: event.type,
+          data: event.data,
+          metadata: event.metadata ?? {},
+        })),
+        outbox,
+      });
+    } catch (error) {
+      // Another writer appended between our read of the version and our insert, and committed
+      // (the insert waited for it): read what it left from the pool, outside a caller's aborted
+      // transaction. An `any` append lost a race to the version it read, the one before.
+      if (propertyOf(error, 'code') === UNIQUE_VIOLATION) {
+        const actual = await this.committedVersion(streamId);
+        throw new ConcurrencyError(
+          streamId,
+          expectedVersion === 'any' ? actual - 1 : expectedVersion,
+          actual,
+        );
       }
+      throw error;
     }
-    const messageIds = await enqueueMessages(trx, this.catalog, request.messages ?? []);
-    return { nextVersion: current + events.length, messageIds };
+    if (!outcome.appended) {
+      throw new ConcurrencyError(
+        streamId,
+        expectedVersion === 'any' ? outcome.current : expectedVersion,
+        outcome.current,
+      );
+    }
+    return { nextVersion: outcome.current + events.length, messageIds: outbox.map((row) => row.message_id) };
   }
 
   async readStream<DB extends EventsDatabase>(
@@ -136,8 +138,8 @@ export class EventStore<DB extends EventsDatabase = EventsDatabase> {
     return { state, version: events.length };
   }
 
-  private async currentVersion(trx: Kysely<EventsDatabase>, streamId: string): Promise<number> {
-    const row = await trx
+  private async committedVersion(streamId: string): Promise<number> {
+    const row = await this.db
       .selectFrom('events')
       .select((eb) => eb.fn.max('stream_version').as('version'))
       .where('stream_id', '=', streamId)

@@ -13,19 +13,23 @@ export function eventsView<DB extends EventsDatabase>(db: EventsExecutor<DB>): K
   return db as unknown as Kysely<EventsDatabase>;
 }
 
+/** An outbox row as written, before its jsonb columns are serialised. */
+export interface OutboxRow {
+  message_id: string;
+  topic: string;
+  key: string;
+  message_type: string;
+  headers: Record<string, string>;
+  payload: unknown;
+}
+
 /**
- * Writes messages to the outbox in the caller's transaction, after validating every one of them
- * against its schema: an unknown type or a bad payload throws before any row is written.
- * Returns the message ids in order.
+ * The outbox rows of messages, in order, after validating every one of them against its schema:
+ * an unknown type or a bad payload throws before any row is written.
  */
-export async function enqueueMessages<DB extends EventsDatabase>(
-  trx: EventsExecutor<DB>,
-  catalog: MessageCatalog,
-  messages: readonly OutgoingMessage[],
-): Promise<string[]> {
-  if (messages.length === 0) return [];
+export function outboxRows(catalog: MessageCatalog, messages: readonly OutgoingMessage[]): OutboxRow[] {
   for (const message of messages) catalog.validate(message.type, message.data);
-  const rows = messages.map((message) => {
+  return messages.map((message) => {
     const messageId = message.messageId ?? randomUUID();
     const headers: Record<string, string> = {
       ...message.headers,
@@ -40,10 +44,32 @@ export async function enqueueMessages<DB extends EventsDatabase>(
       topic: message.topic,
       key: message.key,
       message_type: message.type,
-      headers: JSON.stringify(headers),
-      payload: JSON.stringify(message.data),
+      headers,
+      payload: message.data,
     };
   });
-  await eventsView(trx).insertInto('outbox').values(rows).execute();
+}
+
+/**
+ * Writes messages to the outbox in the caller's transaction (see outboxRows: nothing is written
+ * when one of them is invalid). Returns the message ids in order.
+ */
+export async function enqueueMessages<DB extends EventsDatabase>(
+  trx: EventsExecutor<DB>,
+  catalog: MessageCatalog,
+  messages: readonly OutgoingMessage[],
+): Promise<string[]> {
+  if (messages.length === 0) return [];
+  const rows = outboxRows(catalog, messages);
+  await eventsView(trx)
+    .insertInto('outbox')
+    .values(
+      rows.map((row) => ({
+        ...row,
+        headers: JSON.stringify(row.headers),
+        payload: JSON.stringify(row.payload),
+      })),
+    )
+    .execute();
   return rows.map((r) => r.message_id);
 }
