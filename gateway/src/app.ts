@@ -14,12 +14,14 @@ import { gatewayErrorHandler, gatewayNotFoundHandler } from './http/problems.ts'
 import type { GatewayConfig } from './options.ts';
 import { registerRoutes } from './routes.ts';
 import type { Clock } from './upstreams/balancer.ts';
-import { type HealthProbe, healthReport, probeHealth } from './upstreams/health-report.ts';
+import { healthReport } from './upstreams/health-report.ts';
+import { type InstanceProbe, probeHealth, probeReady } from './upstreams/instance-probe.ts';
+import { watchEjectedInstances } from './upstreams/readiness-watch.ts';
 import { createServicePools } from './upstreams/service-pool.ts';
 import { createUpstreamMetrics } from './upstreams/upstream-metrics.ts';
 
 export interface GatewayDeps {
-  /** Drives ejection cool-downs, the circuits and request deadlines. @default Date.now */
+  /** Drives ejection cool-downs and request deadlines. @default Date.now */
   clock?: Clock;
   /** A pino logger, or false (tests). @default false */
   logger?: FastifyBaseLogger | false;
@@ -28,12 +30,15 @@ export interface GatewayDeps {
   /** @default a new registry labelled service="gateway" */
   metrics?: Registry;
   /** How /health asks an instance. @default GET <instance>/health on a fresh connection */
-  healthProbe?: HealthProbe;
+  healthProbe?: InstanceProbe;
+  /** How an ejected instance is asked whether it may come back. @default GET <instance>/ready */
+  readinessProbe?: InstanceProbe;
 }
 
 /**
- * The gateway: routes, JWT, rate limits, proxying with balancing, passive health and circuits,
- * /health (every upstream's) and /metrics. Errors are problem+json. Does not listen.
+ * The gateway: routes, JWT, rate limits, proxying with balancing, passive health per instance and
+ * readmission by readiness probes, /health (every upstream's) and /metrics. Errors are
+ * problem+json. Does not listen.
  */
 export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<FastifyInstance> {
   if (config.redisUrl !== undefined && deps.redis === undefined)
@@ -58,6 +63,13 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
 
   const pools = createServicePools(config, clock);
   const metrics = createUpstreamMetrics(registry, pools);
+  const stopWatching = watchEjectedInstances(
+    pools,
+    deps.readinessProbe ?? probeReady,
+    { intervalMs: config.readinessProbeIntervalMs, timeoutMs: config.healthTimeoutMs },
+    app.log,
+  );
+  app.addHook('onClose', async () => stopWatching());
   app.get('/health', async (request, reply) => {
     const report = await healthReport(pools, probe, config.healthTimeoutMs, request.correlationId);
     return reply.code(report.status === 'down' ? 503 : 200).send(report);

@@ -91,7 +91,7 @@ export const rateLimited = (limit: number, windowMs: number, retryAfterSeconds: 
   );
 
 /** Why no instance took the request; in `details.reason` of the 503. */
-export type UnavailableReason = 'no-healthy-instance' | 'circuit-open' | 'connect-failed';
+export type UnavailableReason = 'no-healthy-instance' | 'connect-failed';
 
 export const upstreamUnavailable = (service: string, reason: UnavailableReason, retryAfterMs?: number) =>
   new GatewayError(

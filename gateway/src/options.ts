@@ -45,12 +45,13 @@ export interface GatewayOptions {
   healthTimeoutMs?: number;
   /** Consecutive failures that take an instance out of the rotation. @default 3 */
   ejectAfterFailures?: number;
-  /** How long an ejected instance gets no traffic; then one failure ejects it again. @default 10000 */
+  /**
+   * How long an ejected instance gets no traffic unless its /ready readmits it sooner; back, one
+   * failure ejects it again. @default 10000
+   */
   ejectCooldownMs?: number;
-  /** Consecutive failures of a service (any instance) that open its circuit. @default 5 */
-  breakerFailureThreshold?: number;
-  /** How long an open circuit refuses requests before letting one probe through. @default 10000 */
-  breakerOpenMs?: number;
+  /** How often an ejected instance is asked for its /ready (readmitted when it answers 2xx). @default 1000 */
+  readinessProbeIntervalMs?: number;
   /** Redis for rate-limit counters shared by gateway instances; in-process counters when unset. */
   redisUrl?: string;
   /** Prefix of the Redis keys. @default 'conveyor:gateway:rate-limit:' */
@@ -72,8 +73,7 @@ export interface GatewayConfig {
   healthTimeoutMs: number;
   ejectAfterFailures: number;
   ejectCooldownMs: number;
-  breakerFailureThreshold: number;
-  breakerOpenMs: number;
+  readinessProbeIntervalMs: number;
   redisUrl: string | undefined;
   rateLimitKeyPrefix: string;
   rateLimits: Record<RateLimitGroup, RateLimitRule>;
@@ -118,8 +118,7 @@ export function gatewayConfig(options: GatewayOptions = {}): GatewayConfig {
     healthTimeoutMs: options.healthTimeoutMs ?? 2_000,
     ejectAfterFailures: options.ejectAfterFailures ?? 3,
     ejectCooldownMs: options.ejectCooldownMs ?? 10_000,
-    breakerFailureThreshold: options.breakerFailureThreshold ?? 5,
-    breakerOpenMs: options.breakerOpenMs ?? 10_000,
+    readinessProbeIntervalMs: options.readinessProbeIntervalMs ?? 1_000,
     redisUrl: options.redisUrl,
     rateLimitKeyPrefix: options.rateLimitKeyPrefix ?? 'conveyor:gateway:rate-limit:',
     rateLimits: {

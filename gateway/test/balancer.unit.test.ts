@@ -97,6 +97,21 @@ describe('round-robin balancer with passive health', () => {
     expect(b.pick()).toBe(A);
   });
 
+  it('readmits an ejected instance before its cool-down when told it is ready, on probation', () => {
+    const { balancer: b, time } = balancer([A, B]);
+    b.recordFailure(A);
+    b.recordFailure(A);
+    expect(b.ejected()).toEqual([A]);
+    time.now = 100;
+    expect(b.readmit(A)).toBe(true);
+    expect(b.ejected()).toEqual([]);
+    expect(picks(b, 2).sort()).toEqual([A, B]);
+    expect(b.snapshot()[0]).toMatchObject({ available: true, onProbation: true, consecutiveFailures: 0 });
+    // Probation: a single failure takes it out again.
+    expect(b.recordFailure(A)).toBe(true);
+    expect(b.readmit(B)).toBe(false);
+  });
+
   it('refuses an empty instance list', () => {
     expect(() => new RoundRobinBalancer([], {}, () => 0)).toThrow(/at least one instance/);
   });

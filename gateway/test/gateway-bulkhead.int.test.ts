@@ -81,7 +81,7 @@ describe('bulkheads', () => {
       // Refused at once: well before the held ones time out (3 s).
       expect(busy.filter((a) => a.ms < 1_500).length).toBe(busy.length);
       // The held ones end as the gateway's own timeout, or are refused once the instances that
-      // timed out are ejected and the circuit opens.
+      // timed out are ejected.
       const held = answers.filter((a) => a.body.code !== 'GATEWAY_UPSTREAM_BUSY');
       expect(held.length).toBeLessThanOrEqual(MAX_IN_FLIGHT);
       for (const answer of held)

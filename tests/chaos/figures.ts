@@ -15,10 +15,10 @@ export const REFUSAL_THRESHOLD = 0.005;
 export const AFTER_FAULT_MS = 10_000;
 /**
  * How long after every replica of a service is ready again its refusals still count as the
- * outage's: the gateway learns that instances it ejected (or whose circuit it opened) are back only
- * when it tries them again, after its eject cooldown and circuit open time (10 s each by default).
+ * outage's: the gateway readmits an ejected instance when its /ready answers, asking every second
+ * (READINESS_PROBE_INTERVAL_MS), so 3 s covers a probe round and its answer on a loaded machine.
  */
-export const OUTAGE_GRACE_MS = 10_000;
+export const OUTAGE_GRACE_MS = 3_000;
 /** Width of the time buckets (by when requests were sent) that show where refusals and delays were. */
 export const LATENCY_BUCKET_MS = 10_000;
 

@@ -91,8 +91,9 @@ describe('the availability figure', () => {
     expect(figure.refusedBy).toEqual({ '504 GATEWAY_UPSTREAM_TIMEOUT': 1 });
     expect(figure.duringOutages).toMatchObject({ refused: 2, refusedBy: { '503': 1, network: 1 } });
     expect(figure.pass).toBe(true);
-    // Every request sent from 10 s on overlaps the orders outage and its grace: no bucket counts them.
-    expect(figure.refusedByBucket).toEqual([1]);
+    // Those sent from 10 s to 15 s overlap the orders outage and its grace: the second bucket
+    // counts only the later ones, none refused.
+    expect(figure.refusedByBucket).toEqual([1, 0]);
     expect(availability([...requests, request(100, 200, 'timeout')], []).pass).toBe(false);
   });
 });

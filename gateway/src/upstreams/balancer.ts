@@ -4,7 +4,10 @@ export type Clock = () => number;
 export interface BalancerOptions {
   /** Consecutive failures that take an instance out of the rotation. @default 3 */
   ejectAfterFailures?: number;
-  /** How long an ejected instance gets no traffic. @default 10000 */
+  /**
+   * How long an ejected instance gets no traffic unless its readiness probe readmits it sooner
+   * (readiness-watch.ts). @default 10000
+   */
   ejectCooldownMs?: number;
 }
 
@@ -31,10 +34,12 @@ interface InstanceState {
 const NONE: ReadonlySet<string> = new Set();
 
 /**
- * Round robin over a service's instances with passive health: an instance that fails
- * `ejectAfterFailures` times in a row is ejected for `ejectCooldownMs`, then comes back on
- * probation (a single failure ejects it again, a success clears it). Pure: time comes from the
- * clock, outcomes from the caller.
+ * Round robin over a service's instances, each with its own circuit: an instance that fails
+ * `ejectAfterFailures` times in a row is ejected (its circuit opens) for `ejectCooldownMs`, or
+ * until `readmit` says it is ready again, then comes back on probation (half-open: a single
+ * failure ejects it again, a success clears it). The circuit is per instance, not per service, so
+ * that one dying replica never refuses traffic its healthy sibling could serve. Pure: time comes
+ * from the clock, outcomes from the caller.
  */
 export class RoundRobinBalancer {
   readonly #instances: InstanceState[];
@@ -96,6 +101,24 @@ export class RoundRobinBalancer {
     instance.onProbation = true;
     instance.ejections += 1;
     return true;
+  }
+
+  /**
+   * Ends an ejection early: the instance answered its readiness probe. It comes back on probation,
+   * so the first failure ejects it again. Returns whether it was ejected.
+   */
+  readmit(url: string): boolean {
+    const instance = this.#find(url);
+    if (!instance || instance.ejectedUntil <= this.#clock()) return false;
+    instance.ejectedUntil = 0;
+    instance.consecutiveFailures = 0;
+    return true;
+  }
+
+  /** The instances out of the rotation now. */
+  ejected(): string[] {
+    const now = this.#clock();
+    return this.#instances.filter((i) => i.ejectedUntil > now).map((i) => i.url);
   }
 
   /** Milliseconds until the first ejected instance comes back; undefined when one is available. */

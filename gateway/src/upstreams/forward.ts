@@ -21,7 +21,7 @@ export interface ForwardContext {
 /**
  * How an attempt failed before any response: `connect` means the request was never sent,
  * `unsendable` that the upstream client refused to encode it (the caller's fault, not the
- * service's: it never counts against the instance or the circuit).
+ * service's: it never counts against the instance).
  */
 export type AttemptFailure = Exclude<AttemptEnd, 'refused'>;
 
@@ -59,8 +59,8 @@ const TIMEOUT_ERRORS = new Set([
 
 /**
  * Sends the request to the service, if its bulkhead has room (else 503 GATEWAY_UPSTREAM_BUSY at
- * once): an instance from the balancer, if its circuit lets it pass, within what is left of the
- * timeout. Each outcome feeds the instance's passive health and the circuit.
+ * once): an instance from the balancer (one whose circuit is closed or on probation), within what is
+ * left of the timeout. Each outcome feeds that instance's passive health.
  *
  * A request that may be repeated (GET, HEAD, or carrying an Idempotency-Key: retry-policy.ts) goes
  * once more, to another instance, when its attempt could not connect, broke, was answered 503, or
@@ -76,7 +76,7 @@ export function forward(
   options: ReplyFromOptions,
 ): FastifyReply {
   const { pool, timeoutMs, attemptTimeoutMs, clock, metrics } = context;
-  const { service, balancer, breaker, bulkhead } = pool;
+  const { service, balancer, bulkhead } = pool;
   if (!bulkhead.tryAcquire()) {
     metrics.bulkheadRejected(service);
     return reply.send(upstreamBusy(service, bulkhead.limit));
@@ -91,14 +91,9 @@ export function forward(
   const ownHeaders = Object.keys(reply.getHeaders());
 
   const record = (instance: string, healthy: boolean) => {
-    if (healthy) {
-      balancer.recordSuccess(instance);
-      breaker.onSuccess();
-    } else {
-      if (balancer.recordFailure(instance))
-        request.log.warn({ service, instance }, 'upstream instance ejected');
-      breaker.onFailure();
-    }
+    if (healthy) balancer.recordSuccess(instance);
+    else if (balancer.recordFailure(instance))
+      request.log.warn({ service, instance }, 'upstream instance ejected');
   };
 
   /** Whether an attempt that ended so may be followed by one at another instance, now. */
@@ -120,10 +115,6 @@ export function forward(
     const instance = balancer.pick(tried);
     if (instance === undefined) {
       reply.send(upstreamUnavailable(service, 'no-healthy-instance', balancer.msUntilRecovery()));
-      return;
-    }
-    if (!breaker.tryAcquire()) {
-      reply.send(upstreamUnavailable(service, 'circuit-open', breaker.msUntilProbe()));
       return;
     }
     const remaining = deadline - clock();
@@ -162,7 +153,6 @@ export function forward(
         const failure = classifyFailure(error);
         metrics.attempt(service, instance, failure === 'connect' ? 'connect_error' : failure, seconds());
         if (failure === 'unsendable') {
-          breaker.release();
           request.log.info(
             { service, instance, problem: innermostMessage(error) },
             'request not forwardable',

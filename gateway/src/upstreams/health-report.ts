@@ -1,6 +1,4 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { CircuitState } from './circuit-breaker.ts';
+import type { InstanceProbe } from './instance-probe.ts';
 import type { ServicePool, ServicePools } from './service-pool.ts';
 
 export interface InstanceReport {
@@ -17,7 +15,6 @@ export interface ServiceReport {
   /** up: every instance answered; degraded: some did; down: none did. */
   status: 'up' | 'degraded' | 'down';
   instances: { total: number; up: number; down: number; ejected: number };
-  circuit: CircuitState;
   upstreams: InstanceReport[];
 }
 
@@ -27,13 +24,10 @@ export interface HealthReport {
   services: Record<string, ServiceReport>;
 }
 
-/** GETs `<url>/health` and resolves when it answers 2xx within the timeout. */
-export type HealthProbe = (url: string, timeoutMs: number, correlationId: string) => Promise<void>;
-
 /** Asks every instance of every service for its /health, all at once. */
 export async function healthReport(
   pools: ServicePools,
-  probe: HealthProbe,
+  probe: InstanceProbe,
   timeoutMs: number,
   correlationId: string,
 ): Promise<HealthReport> {
@@ -50,7 +44,7 @@ export async function healthReport(
 
 async function serviceReport(
   pool: ServicePool,
-  probe: HealthProbe,
+  probe: InstanceProbe,
   timeoutMs: number,
   correlationId: string,
 ): Promise<ServiceReport> {
@@ -76,29 +70,6 @@ async function serviceReport(
   return {
     status: up === upstreams.length ? 'up' : up > 0 ? 'degraded' : 'down',
     instances: { total: upstreams.length, up, down: upstreams.length - up, ejected: ejected.size },
-    circuit: pool.breaker.state,
     upstreams,
   };
 }
-
-/** The real probe: a fresh connection each time (no keep-alive pool left behind), with a deadline. */
-export const probeHealth: HealthProbe = (url, timeoutMs, correlationId) =>
-  new Promise<void>((resolve, reject) => {
-    const target = new URL('/health', url);
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(target, {
-      method: 'GET',
-      agent: false,
-      headers: { accept: 'application/json', 'x-correlation-id': correlationId },
-    });
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    req.on('close', () => clearTimeout(timer));
-    req.on('error', (error) => reject(error));
-    req.on('response', (response) => {
-      response.resume();
-      const status = response.statusCode ?? 0;
-      if (status >= 200 && status < 300) resolve();
-      else reject(new Error(`answered ${status}`));
-    });
-    req.end();
-  });

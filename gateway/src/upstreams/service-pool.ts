@@ -1,13 +1,11 @@
 import type { GatewayConfig, ServiceName } from '../options.ts';
 import { type Clock, RoundRobinBalancer } from './balancer.ts';
 import { Bulkhead } from './bulkhead.ts';
-import { CircuitBreaker } from './circuit-breaker.ts';
 
-/** A service's instances (round robin, passive health), its circuit and its bulkhead. Shared by its routes. */
+/** A service's instances (round robin, a circuit per instance) and its bulkhead. Shared by its routes. */
 export interface ServicePool {
   service: ServiceName;
   balancer: RoundRobinBalancer;
-  breaker: CircuitBreaker;
   bulkhead: Bulkhead;
   /** The configured instances, in order. */
   urls: readonly string[];
@@ -22,14 +20,6 @@ export function createServicePools(config: GatewayConfig, clock: Clock): Service
     balancer: new RoundRobinBalancer(
       config.upstreams[service],
       { ejectAfterFailures: config.ejectAfterFailures, ejectCooldownMs: config.ejectCooldownMs },
-      clock,
-    ),
-    breaker: new CircuitBreaker(
-      {
-        failureThreshold: config.breakerFailureThreshold,
-        openMs: config.breakerOpenMs,
-        probeTimeoutMs: config.upstreamTimeoutMs,
-      },
       clock,
     ),
     bulkhead: new Bulkhead(config.upstreamMaxInFlight[service]),

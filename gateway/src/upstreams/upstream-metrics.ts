@@ -1,5 +1,4 @@
 import { Counter, Gauge, Histogram, type Registry } from '@conveyor/http';
-import type { CircuitState } from './circuit-breaker.ts';
 import type { AttemptEnd } from './retry-policy.ts';
 import type { ServicePools } from './service-pool.ts';
 
@@ -15,11 +14,9 @@ export interface UpstreamMetrics {
   rateLimited(group: string): void;
 }
 
-const CIRCUIT_STATES: CircuitState[] = ['closed', 'open', 'half-open'];
-
 /**
  * Per upstream: attempts by status or failure and their latency; instances in and out of the
- * rotation and each circuit's state (read from the pools when scraped). Request counts and
+ * rotation (read from the pools when scraped). Request counts and
  * latencies per gateway route come from registerMetrics (@conveyor/http).
  */
 export function createUpstreamMetrics(registry: Registry, pools: ServicePools): UpstreamMetrics {
@@ -71,19 +68,6 @@ export function createUpstreamMetrics(registry: Registry, pools: ServicePools): 
         const available = instances.filter((i) => i.available).length;
         this.set({ service: pool.service, state: 'available' }, available);
         this.set({ service: pool.service, state: 'ejected' }, instances.length - available);
-      }
-    },
-  });
-  new Gauge({
-    name: 'gateway_circuit_state',
-    help: 'Circuit breaker state per service (1 for the current state)',
-    labelNames: ['service', 'state'],
-    registers: [registry],
-    collect() {
-      for (const pool of Object.values(pools)) {
-        const current = pool.breaker.state;
-        for (const state of CIRCUIT_STATES)
-          this.set({ service: pool.service, state }, state === current ? 1 : 0);
       }
     },
   });

@@ -118,6 +118,11 @@ export class DevStack {
           ...common,
           DATABASE_URL: databaseUrl,
           PORT: String(this.ports[service][replica]),
+          // Orders' saga journey asks the participants' admin APIs about a saga's messages.
+          ...(service === 'orders'
+            ? { ADMIN_PEER_URLS: [...this.urls('inventory'), ...this.urls('payments')].join(',') }
+            : {}),
+          ...poolSizeFor(service, this.replicas),
           ...this.options.env?.[service],
         });
       }
@@ -239,4 +244,15 @@ function noSuchReplica(member: StackMember, replica: number, count: number): Err
       ? `${member} is not part of this stack`
       : `${member} has no replica ${replica} (this stack runs ${count})`,
   );
+}
+
+/**
+ * Connections per process when replicas share one Postgres (the machine's allows 100, the schema
+ * registry takes up to 20): at the services' defaults two replicas of each took 100 and orders
+ * answered 500 "too many clients". One replica keeps the defaults.
+ */
+function poolSizeFor(service: ServiceName, replicas: number): NodeJS.ProcessEnv {
+  if (replicas < 2) return {};
+  const perService = service === 'orders' ? 24 : 12;
+  return { DATABASE_POOL_MAX: String(Math.max(2, Math.floor(perService / replicas))) };
 }

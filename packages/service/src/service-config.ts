@@ -4,6 +4,12 @@ import { type EnvReader, envReader, type JwtSettings, type LogLevel, loadJwtSett
 export interface ServiceConfig {
   /** The service's own database (`DATABASE_URL`, postgres://). */
   databaseUrl: string;
+  /**
+   * Connections in the process's pool (`DATABASE_POOL_MAX`). Every replica opens its own, so a
+   * deployment sizes it against the server's max_connections (two replicas of four services at
+   * the defaults already take 80 of Postgres' default 100). @default the service's (10; orders 20)
+   */
+  databasePoolMax: number;
   /** `KAFKA_BROKERS`, comma-separated host:port. */
   kafkaBrokers: string[];
   /** Confluent-compatible base URL (`SCHEMA_REGISTRY_URL`). */
@@ -20,25 +26,34 @@ export interface ServiceConfig {
   jwt: JwtSettings;
 }
 
+export interface ServiceConfigDefaults {
+  port: number;
+  /** @default 10 */
+  databasePoolMax?: number;
+}
+
 /**
  * Reads and checks the shared variables once, then the service's own through `own`; the first bad
  * one throws CONVEYOR_INVALID_ENVIRONMENT naming it and what was expected.
  */
-export function loadServiceConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): ServiceConfig;
+export function loadServiceConfig(env: NodeJS.ProcessEnv, defaults: ServiceConfigDefaults): ServiceConfig;
 export function loadServiceConfig<Own>(
   env: NodeJS.ProcessEnv,
-  defaults: { port: number },
+  defaults: ServiceConfigDefaults,
   own: (read: EnvReader) => Own,
 ): ServiceConfig & Own;
 export function loadServiceConfig<Own>(
   env: NodeJS.ProcessEnv,
-  defaults: { port: number },
+  defaults: ServiceConfigDefaults,
   own?: (read: EnvReader) => Own,
 ): ServiceConfig | (ServiceConfig & Own) {
   const read = envReader(env);
   const host = read.string('HOST', '127.0.0.1');
   const shared: ServiceConfig = {
     databaseUrl: read.databaseUrl('DATABASE_URL'),
+    databasePoolMax: read.positiveInteger('DATABASE_POOL_MAX', defaults.databasePoolMax ?? 10, {
+      max: 1_000,
+    }),
     kafkaBrokers: read.brokers('KAFKA_BROKERS'),
     schemaRegistryUrl: read.url('SCHEMA_REGISTRY_URL'),
     topicNamespace: read.topicNamespace(),

@@ -38,22 +38,17 @@ export interface ServiceOverrides {
   logger?: Logger;
 }
 
-export interface ServiceDepsOptions extends ServiceOverrides {
-  /** Connections in the pool. @default 10 */
-  maxConnections?: number;
-}
-
 /** Builds the clients; connects nothing yet (the pool connects on first query, Kafka on use). */
 export function createServiceDeps<DB extends EventsDatabase>(
   service: string,
   config: ServiceConfig,
-  options: ServiceDepsOptions = {},
+  options: ServiceOverrides = {},
 ): ServiceDeps<DB> {
   const logger = options.logger ?? createLogger(service, config.logLevel);
   const db = createDatabase<DB>({
     url: config.databaseUrl,
     applicationName: service,
-    ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
+    maxConnections: config.databasePoolMax,
   });
   const catalog = MessageCatalog.fromDirectories(schemasDir);
   return {

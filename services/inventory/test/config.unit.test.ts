@@ -12,6 +12,7 @@ describe('loadConfig', () => {
   it('reads the variables and applies the defaults', () => {
     expect(loadConfig(valid)).toEqual({
       databaseUrl: valid.DATABASE_URL,
+      databasePoolMax: 10,
       kafkaBrokers: ['127.0.0.1:19092', '127.0.0.1:19094'],
       schemaRegistryUrl: valid.SCHEMA_REGISTRY_URL,
       topicNamespace: '',

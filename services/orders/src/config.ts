@@ -18,7 +18,8 @@ export const DEFAULT_PORT = 3002;
 
 /** Reads and checks the environment once; a bad value names its variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): OrdersConfig {
-  return loadServiceConfig(env, { port: DEFAULT_PORT }, (read) => ({
+  // The saga orchestrator, its sweeper, the participant and the routes share the pool.
+  return loadServiceConfig(env, { port: DEFAULT_PORT, databasePoolMax: 20 }, (read) => ({
     sagaStepTiming: sagaStepTiming(read),
     idempotencyKeyTtlSeconds: read.positiveInteger(
       'ORDERS_IDEMPOTENCY_KEY_TTL',

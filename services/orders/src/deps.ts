@@ -6,6 +6,5 @@ import type { OrdersDatabase } from './db/tables.ts';
 export type OrdersDeps = ServiceDeps<OrdersDatabase>;
 
 export function createDeps(config: OrdersConfig, overrides: ServiceOverrides = {}): OrdersDeps {
-  // The saga orchestrator, its sweeper, the participant and the routes share the pool.
-  return createServiceDeps<OrdersDatabase>('orders', config, { ...overrides, maxConnections: 20 });
+  return createServiceDeps<OrdersDatabase>('orders', config, overrides);
 }

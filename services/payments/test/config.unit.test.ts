@@ -13,6 +13,7 @@ describe('payments config', () => {
   it('applies the defaults', () => {
     expect(loadConfig(env)).toEqual({
       databaseUrl: env.DATABASE_URL,
+      databasePoolMax: 10,
       kafkaBrokers: ['127.0.0.1:19092', '127.0.0.1:19094'],
       schemaRegistryUrl: env.SCHEMA_REGISTRY_URL,
       topicNamespace: '',

@@ -23,6 +23,7 @@ describe('users config', () => {
   it('reads every variable once, with the documented defaults', () => {
     expect(loadConfig(env)).toEqual({
       databaseUrl: env.DATABASE_URL,
+      databasePoolMax: 10,
       kafkaBrokers: ['127.0.0.1:19092', '127.0.0.1:19093'],
       schemaRegistryUrl: env.SCHEMA_REGISTRY_URL,
       topicNamespace: '',
@@ -39,8 +40,15 @@ describe('users config', () => {
         JWT_SECRET: 'a-secret-of-our-own-at-least-32-characters',
         CONVEYOR_TOPIC_NAMESPACE: 'ci_1',
         LOG_LEVEL: 'debug',
+        DATABASE_POOL_MAX: '4',
       }),
-    ).toMatchObject({ port: 8080, host: '0.0.0.0', topicNamespace: 'ci_1', logLevel: 'debug' });
+    ).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      topicNamespace: 'ci_1',
+      logLevel: 'debug',
+      databasePoolMax: 4,
+    });
   });
 
   it.each([
@@ -51,6 +59,7 @@ describe('users config', () => {
     ['KAFKA_BROKERS', { KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS must be comma-separated host:port'],
     ['CONVEYOR_TOPIC_NAMESPACE', { CONVEYOR_TOPIC_NAMESPACE: 'a b' }, 'CONVEYOR_TOPIC_NAMESPACE must be'],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error'],
+    ['DATABASE_POOL_MAX', { DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX must be'],
     ['JWT_SECRET', { HOST: '0.0.0.0' }, 'JWT_SECRET is required (a secret of your own when binding 0.0.0.0'],
     ['JWT_SECRET', { NODE_ENV: 'production' }, 'JWT_SECRET is required (a secret of your own when NODE_ENV'],
     ['JWT_SECRET', { JWT_SECRET: 'short' }, 'JWT_SECRET must be at least 32 characters'],

@@ -26,6 +26,7 @@ export async function createOrdersWorld(options: { idempotencyKeyTtlSeconds?: nu
   const namespace = uniqueName('t');
   const config: OrdersConfig = {
     databaseUrl: database.url,
+    databasePoolMax: 20,
     kafkaBrokers: infra.kafkaBrokers,
     schemaRegistryUrl: infra.schemaRegistryUrl,
     topicNamespace: namespace,

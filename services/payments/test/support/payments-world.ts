@@ -32,6 +32,7 @@ export function testConfig(
 ): PaymentsConfig {
   return {
     databaseUrl,
+    databasePoolMax: 10,
     kafkaBrokers: infra.kafkaBrokers,
     schemaRegistryUrl: infra.schemaRegistryUrl,
     topicNamespace: uniqueName('pay'),
