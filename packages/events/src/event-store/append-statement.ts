@@ -42,9 +42,9 @@ export async function runAppendStatement(
       ORDER BY e.ord
       RETURNING 1
     ), enqueued AS (
-      INSERT INTO outbox (message_id, topic, key, message_type, headers, payload)
+      INSERT INTO outbox (message_id, topic, key, message_type, headers, payload, trace_context)
       SELECT (m.value->>'message_id')::uuid, m.value->>'topic', m.value->>'key', m.value->>'message_type',
-        m.value->'headers', m.value->'payload'
+        m.value->'headers', m.value->'payload', m.value->>'trace_context'
       FROM allowed, jsonb_array_elements(${JSON.stringify(rows.outbox)}::jsonb) WITH ORDINALITY AS m(value, ord)
       ORDER BY m.ord
       RETURNING 1

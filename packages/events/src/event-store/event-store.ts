@@ -1,3 +1,4 @@
+import { inSpan, tracingEnabled } from '@conveyor/telemetry';
 import type { Kysely } from 'kysely';
 import type { MessageCatalog } from '../codec/message-catalog.ts';
 import type { EventsDatabase } from '../db/tables.ts';
@@ -62,7 +63,19 @@ export class EventStore<DB extends EventsDatabase = EventsDatabase> {
    * as one statement of its own. A stale expected version throws ConcurrencyError
    * (CONVEYOR_CONCURRENCY_CONFLICT, 409) and writes nothing.
    */
-  async append<DB extends EventsDatabase>(
+  append<DB extends EventsDatabase>(
+    request: AppendRequest,
+    executor?: EventsExecutor<DB>,
+  ): Promise<AppendResult> {
+    if (!tracingEnabled()) return this.appendNow(request, executor);
+    // The span is the enqueuing one: the outbox rows carry its trace context to the relay.
+    const attributes = { 'conveyor.stream_id': request.streamId, 'conveyor.events': request.events.length };
+    return inSpan(`event-store append ${request.events.map((e) => e.type).join(', ')}`, { attributes }, () =>
+      this.appendNow(request, executor),
+    );
+  }
+
+  private async appendNow<DB extends EventsDatabase>(
     request: AppendRequest,
     executor?: EventsExecutor<DB>,
   ): Promise<AppendResult> {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { activeTraceparent, inSpan, tracingEnabled } from '@conveyor/telemetry';
 import type { Kysely, Transaction } from 'kysely';
 import type { MessageCatalog } from '../codec/message-catalog.ts';
 import type { EventsDatabase } from '../db/tables.ts';
@@ -21,6 +22,8 @@ export interface OutboxRow {
   message_type: string;
   headers: Record<string, string>;
   payload: unknown;
+  /** The enqueuing span's traceparent (null without tracing): the relay's send span continues it. */
+  trace_context: string | null;
 }
 
 /**
@@ -29,6 +32,7 @@ export interface OutboxRow {
  */
 export function outboxRows(catalog: MessageCatalog, messages: readonly OutgoingMessage[]): OutboxRow[] {
   for (const message of messages) catalog.validate(message.type, message.data);
+  const traceContext = activeTraceparent() ?? null;
   return messages.map((message) => {
     const messageId = message.messageId ?? randomUUID();
     const headers: Record<string, string> = {
@@ -46,6 +50,7 @@ export function outboxRows(catalog: MessageCatalog, messages: readonly OutgoingM
       message_type: message.type,
       headers,
       payload: message.data,
+      trace_context: traceContext,
     };
   });
 }
@@ -60,6 +65,17 @@ export async function enqueueMessages<DB extends EventsDatabase>(
   messages: readonly OutgoingMessage[],
 ): Promise<string[]> {
   if (messages.length === 0) return [];
+  if (!tracingEnabled()) return insertOutboxRows(trx, catalog, messages);
+  return inSpan(`outbox enqueue ${messages.map((m) => m.type).join(', ')}`, {}, () =>
+    insertOutboxRows(trx, catalog, messages),
+  );
+}
+
+async function insertOutboxRows<DB extends EventsDatabase>(
+  trx: EventsExecutor<DB>,
+  catalog: MessageCatalog,
+  messages: readonly OutgoingMessage[],
+): Promise<string[]> {
   const rows = outboxRows(catalog, messages);
   await eventsView(trx)
     .insertInto('outbox')
