@@ -107,6 +107,43 @@ describe('outbox relay', () => {
     }
   });
 
+  it('publishes each write within a second with a one-minute poll: notified when idle, reading again when busy', async () => {
+    const collector = await collectTopic(world.kafka, world.topic);
+    const relay = new OutboxRelay({
+      db: world.db,
+      databaseUrl: world.database.url,
+      kafka: world.kafka,
+      codec: world.codec,
+      pollIntervalMs: 60_000,
+      lockName: 'notify-relay',
+    });
+    const deliveredWithin = async (count: number, ms: number) => {
+      const started = Date.now();
+      await eventually(`${count} deliveries`, () => collector.received.length >= count || undefined, ms, 5);
+      return Date.now() - started;
+    };
+    try {
+      relay.start();
+      await eventually('the relay leads', () => relay.isLeader || undefined);
+      // Idle writes one at a time: each wakes the relay through its NOTIFY.
+      for (let n = 1; n <= 5; n++) {
+        await appendMany(`idle-${n}`, 1, 1);
+        expect(await deliveredWithin(n, 1_000)).toBeLessThan(1_000);
+      }
+      // A burst from 8 writers at once: rows committed while the relay is busy (no NOTIFY) and in
+      // the moment it goes idle again are all found.
+      await Promise.all(Array.from({ length: 8 }, (_, w) => appendMany(`burst-${w}`, 1, 25)));
+      await deliveredWithin(5 + 200, 5_000);
+      await appendMany('after-burst', 1, 1);
+      await deliveredWithin(5 + 200 + 1, 1_000);
+      // Marked after Kafka's ack, so possibly just after the delivery.
+      await eventually('every row marked published', async () => (await unpublished()) === 0 || undefined);
+    } finally {
+      await relay.stop();
+      await collector.stop();
+    }
+  });
+
   it('re-sends a batch whose relay was SIGKILLed after the ack and before marking it', async () => {
     await world.db.deleteFrom('outbox').execute();
     const collector = await collectTopic(world.kafka, world.topic);

@@ -5,6 +5,14 @@ import { createTable } from './create-table.ts';
 export const OUTBOX_CHANNEL = 'conveyor_outbox';
 
 /**
+ * Advisory lock (per database) the leading relay holds while it waits for work. Writers notify
+ * only while it is held: a NOTIFY serialises every notifying commit of the cluster (Postgres takes
+ * one global lock for it until the commit is flushed), which capped outbox writes at a few hundred
+ * commits per second, while a relay that is busy reads the outbox again by itself anyway.
+ */
+export const RELAY_IDLE_LOCK = 'conveyor.outbox-relay-idle';
+
+/**
  * Migrations of the tables @conveyor/events owns. Names sort before a service's own migrations
  * (Kysely runs them in name order); compose them with `{ ...eventsMigrations, ...yours }`.
  */
@@ -139,6 +147,28 @@ export const eventsMigrations: Record<string, Migration> = {
     },
     async down(db: Kysely<unknown>) {
       await sql`ALTER TABLE outbox DROP COLUMN trace_context`.execute(db);
+    },
+  },
+  '0005_conveyor_outbox_notify_when_idle': {
+    async up(db: Kysely<unknown>) {
+      // The shared lock is held to the writer's commit: a relay going idle takes the exclusive one
+      // only once the rows written without a NOTIFY are committed, and reads the outbox again then.
+      await sql`
+        CREATE OR REPLACE FUNCTION conveyor_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NOT pg_try_advisory_xact_lock_shared(hashtextextended(${sql.lit(RELAY_IDLE_LOCK)}, 0)) THEN
+            PERFORM pg_notify(${sql.lit(OUTBOX_CHANNEL)}, '');
+          END IF;
+          RETURN NULL;
+        END $$`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`
+        CREATE OR REPLACE FUNCTION conveyor_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM pg_notify(${sql.lit(OUTBOX_CHANNEL)}, '');
+          RETURN NULL;
+        END $$`.execute(db);
     },
   },
 };

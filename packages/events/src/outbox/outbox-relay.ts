@@ -5,6 +5,7 @@ import type { AvroCodec } from '../codec/avro-codec.ts';
 import { OUTBOX_CHANNEL } from '../db/migrations.ts';
 import type { EventsDatabase } from '../db/tables.ts';
 import { LeaderLock } from '../internal/leader-lock.ts';
+import { RelayIdleFlag } from '../internal/relay-idle-flag.ts';
 import { Wakeup } from '../internal/wakeup.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import { Headers } from '../messages/headers.ts';
@@ -34,6 +35,9 @@ export interface OutboxRelayOptions<DB extends EventsDatabase = EventsDatabase> 
   afterSend?: (ids: string[]) => void | Promise<void>;
 }
 
+/** How soon a relay whose writers skip the NOTIFY reads again when it found nothing. */
+const BUSY_POLL_MS = 2;
+
 export interface OutboxBacklog {
   /** Unpublished rows. */
   count: number;
@@ -53,6 +57,7 @@ export class OutboxRelay<DB extends EventsDatabase = EventsDatabase> {
   private readonly db: Kysely<EventsDatabase>;
   private readonly lock: LeaderLock;
   private readonly wakeup = new Wakeup();
+  private readonly idle = new RelayIdleFlag();
   private producer: Producer | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -128,7 +133,7 @@ export class OutboxRelay<DB extends EventsDatabase = EventsDatabase> {
         }
         const sent = await this.publishBatch();
         await this.pruneIfDue();
-        if (sent < batchSize) await this.wakeup.wait(pollIntervalMs);
+        if (sent < batchSize) await this.pauseAfter(sent);
       } catch (error) {
         logger.error({ err: error }, 'outbox relay batch failed; retrying with a new producer');
         // A broker restart can leave an idempotent producer's sequence numbers out of step for good
@@ -139,6 +144,21 @@ export class OutboxRelay<DB extends EventsDatabase = EventsDatabase> {
         await this.wakeup.wait(pollIntervalMs);
       }
     }
+  }
+
+  /**
+   * After a batch that was not full. Rows found: writers are busy, so lower the idle flag (they
+   * stop notifying) and read again at once. None found: wait for a NOTIFY with the flag up; when
+   * the flag cannot go up yet (a writer that did not notify is committing), read again shortly.
+   * Raising the flag is followed by one more read, for the rows committed just before it.
+   */
+  private async pauseAfter(sent: number): Promise<void> {
+    const connection = this.lock.connection;
+    if (!connection) return;
+    if (sent > 0) return this.idle.lower(connection);
+    if (this.idle.isRaisedOn(connection)) return this.wakeup.wait(this.options.pollIntervalMs);
+    if (await this.idle.tryRaise(connection)) return;
+    await this.wakeup.wait(BUSY_POLL_MS);
   }
 
   private async becomeLeader(): Promise<void> {
