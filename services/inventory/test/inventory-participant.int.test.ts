@@ -1,98 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from '@conveyor/events';
-import type { MessageType, MessageTypes, ReleaseStock, ReserveStock } from '@conveyor/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sellStock } from '../src/application/reservation-commands.ts';
 import { stockConservation } from '../src/application/stock-conservation.ts';
 import { SEED_PRODUCTS } from '../src/db/seed-products.ts';
-import { inventoryCommandHandlers } from '../src/messaging/inventory-participant.ts';
-import { type InventoryService, startInventoryService } from '../src/service.ts';
-import {
-  CommandSender,
-  createTestEnvironment,
-  eventually,
-  silentLogger,
-  type TestEnvironment,
-  TopicReader,
-  testKafka,
-} from './support/world.ts';
+import { InventoryParticipantWorld, incoming, seedProduct } from './support/participant-world.ts';
+import { eventually } from './support/world.ts';
 
-const product = (sku: string) => {
-  const found = SEED_PRODUCTS.find((p) => p.sku === sku);
-  if (!found) throw new Error(`no seed product ${sku}`);
-  return found;
-};
-const espresso = product('KIT-ESP-001');
-const grinder = product('KIT-GRD-002');
-const kettle = product('KIT-KTL-003');
-const lamp = product('HOM-LMP-004');
-const blanket = product('HOM-THR-005');
-const bottle = product('OUT-BTL-006');
-const daypack = product('OUT-BPK-007');
-const headphones = product('TEC-HDP-008');
-const keyboard = product('TEC-KBD-009');
-const pen = product('LTD-PEN-010');
+const espresso = seedProduct('KIT-ESP-001');
+const grinder = seedProduct('KIT-GRD-002');
+const kettle = seedProduct('KIT-KTL-003');
+const lamp = seedProduct('HOM-LMP-004');
+const blanket = seedProduct('HOM-THR-005');
+const bottle = seedProduct('OUT-BTL-006');
+const daypack = seedProduct('OUT-BPK-007');
+const headphones = seedProduct('TEC-HDP-008');
+const keyboard = seedProduct('TEC-KBD-009');
+const pen = seedProduct('LTD-PEN-010');
 
 describe('inventory saga participant (real Kafka, relay and Postgres)', () => {
-  let environment: TestEnvironment;
-  let service: InventoryService;
-  let sender: CommandSender;
-  let reader: TopicReader;
-
+  let world: InventoryParticipantWorld;
   beforeAll(async () => {
-    environment = await createTestEnvironment();
-    service = await startInventoryService(environment.config, { logger: silentLogger });
-    const kafka = testKafka(environment.infra);
-    const { topics, codec } = service.deps;
-    sender = await CommandSender.start(kafka, codec);
-    reader = await TopicReader.start(kafka, codec, [topics.sagaReplies, topics.inventoryEvents]);
+    world = await InventoryParticipantWorld.start();
   });
-
-  afterAll(async () => {
-    await reader?.stop();
-    await sender?.stop();
-    for (const stop of service?.stop ?? []) await stop();
-    await environment?.database.drop();
-  });
-
-  const topics = () => service.deps.topics;
-  const db = () => service.deps.db;
-
-  const reserve = (orderId: string, items: { productId: string; quantity: number }[], saga = {}) =>
-    sender.send(topics().inventoryCommands, 'inventory.reserve-stock', { orderId, items }, saga);
-  const release = (orderId: string, saga = {}) =>
-    sender.send(
-      topics().inventoryCommands,
-      'inventory.release-stock',
-      { orderId },
-      {
-        step: 'reserve-inventory',
-        action: 'compensation',
-        ...saga,
-      },
-    );
-
-  const stockOf = (productId: string) =>
-    db()
-      .selectFrom('stock')
-      .select(['available', 'reserved', 'sold'])
-      .where('product_id', '=', productId)
-      .executeTakeFirstOrThrow();
-  const allStock = () => db().selectFrom('stock').selectAll().orderBy('product_id').execute();
-  const streamTypes = async (orderId: string) =>
-    (await service.deps.store.readStream(`reservation-${orderId}`)).map((e) => e.type);
-  const reservationsOf = (orderId: string) =>
-    db()
-      .selectFrom('reservations')
-      .select(['product_id', 'quantity', 'status'])
-      .where('order_id', '=', orderId)
-      .orderBy('product_id')
-      .execute();
+  afterAll(() => world?.close());
 
   it('reserves every line, answers with unit prices and the total, and publishes stock-reserved', async () => {
     const orderId = randomUUID();
     const sagaId = randomUUID();
-    const commandId = await reserve(
+    const commandId = await world.reserve(
       orderId,
       [
         { productId: kettle.id, quantity: 2 },
@@ -101,7 +36,7 @@ describe('inventory saga participant (real Kafka, relay and Postgres)', () => {
       { sagaId },
     );
 
-    const reply = await reader.replyTo(commandId);
+    const reply = await world.reader.replyTo(commandId);
     expect(reply).toMatchObject({ sagaId, step: 'reserve-inventory', action: 'command', outcome: 'success' });
     expect(reply.data).toEqual({
       lines: [
@@ -111,10 +46,10 @@ describe('inventory saga participant (real Kafka, relay and Postgres)', () => {
       totalCents: 2 * 5_990 + 12_900,
       currency: 'EUR',
     });
-    expect(await stockOf(kettle.id)).toEqual({ available: 198, reserved: 2, sold: 0 });
-    expect(await stockOf(grinder.id)).toEqual({ available: 119, reserved: 1, sold: 0 });
+    expect(await world.stockOf(kettle.id)).toEqual({ available: 198, reserved: 2, sold: 0 });
+    expect(await world.stockOf(grinder.id)).toEqual({ available: 119, reserved: 1, sold: 0 });
     const [event] = await eventually('stock-reserved', () => {
-      const found = reader.of('inventory.stock-reserved', orderId);
+      const found = world.reader.of('inventory.stock-reserved', orderId);
       return found.length > 0 && found;
     });
     expect(event?.data).toMatchObject({
@@ -129,20 +64,20 @@ describe('inventory saga participant (real Kafka, relay and Postgres)', () => {
 
   it('refuses an order lacking stock with a failure naming the product, writing nothing', async () => {
     const orderId = randomUUID();
-    const before = await allStock();
-    const commandId = await reserve(orderId, [
+    const before = await world.allStock();
+    const commandId = await world.reserve(orderId, [
       { productId: espresso.id, quantity: 1 },
       { productId: pen.id, quantity: 4 },
     ]);
 
-    const reply = await reader.replyTo(commandId);
+    const reply = await world.reader.replyTo(commandId);
     expect(reply).toMatchObject({
       outcome: 'failure',
       reason: `insufficient stock for Limited Edition Fountain Pen (${pen.id}): requested 4, available 3`,
     });
-    expect(await allStock()).toEqual(before);
-    expect(await reservationsOf(orderId)).toEqual([]);
-    const events = await db()
+    expect(await world.allStock()).toEqual(before);
+    expect(await world.reservationsOf(orderId)).toEqual([]);
+    const events = await world.db
       .selectFrom('events')
       .select('type')
       .where('stream_id', '=', `reservation-${orderId}`)
@@ -152,11 +87,11 @@ describe('inventory saga participant (real Kafka, relay and Postgres)', () => {
 
   it('refuses an unknown product, naming it', async () => {
     const missing = randomUUID();
-    const commandId = await reserve(randomUUID(), [
+    const commandId = await world.reserve(randomUUID(), [
       { productId: kettle.id, quantity: 1 },
       { productId: missing, quantity: 1 },
     ]);
-    expect(await reader.replyTo(commandId)).toMatchObject({
+    expect(await world.reader.replyTo(commandId)).toMatchObject({
       outcome: 'failure',
       reason: `unknown product ${missing}`,
     });
@@ -165,61 +100,67 @@ describe('inventory saga participant (real Kafka, relay and Postgres)', () => {
   it('gives the stock back when the saga compensates, and publishes stock-released', async () => {
     const orderId = randomUUID();
     const sagaId = randomUUID();
-    const reserved = await reserve(orderId, [{ productId: bottle.id, quantity: 5 }], { sagaId });
-    expect((await reader.replyTo(reserved)).outcome).toBe('success');
-    expect(await stockOf(bottle.id)).toEqual({ available: 495, reserved: 5, sold: 0 });
+    const reserved = await world.reserve(orderId, [{ productId: bottle.id, quantity: 5 }], { sagaId });
+    expect((await world.reader.replyTo(reserved)).outcome).toBe('success');
+    expect(await world.stockOf(bottle.id)).toEqual({ available: 495, reserved: 5, sold: 0 });
 
-    const released = await release(orderId, { sagaId });
-    expect(await reader.replyTo(released)).toMatchObject({
+    const released = await world.release(orderId, { sagaId });
+    expect(await world.reader.replyTo(released)).toMatchObject({
       action: 'compensation',
       outcome: 'success',
       data: { released: true },
     });
-    expect(await stockOf(bottle.id)).toEqual({ available: 500, reserved: 0, sold: 0 });
-    expect(await reservationsOf(orderId)).toEqual([
+    expect(await world.stockOf(bottle.id)).toEqual({ available: 500, reserved: 0, sold: 0 });
+    expect(await world.reservationsOf(orderId)).toEqual([
       { product_id: bottle.id, quantity: 5, status: 'released' },
     ]);
-    await eventually('stock-released', () => reader.of('inventory.stock-released', orderId).length === 1);
+    await eventually(
+      'stock-released',
+      () => world.reader.of('inventory.stock-released', orderId).length === 1,
+    );
   });
 
   it('answers a release for an order that never held stock with success, moving no stock and leaving a tombstone', async () => {
-    const before = await allStock();
+    const before = await world.allStock();
     const orderId = randomUUID();
-    const commandId = await release(orderId);
-    expect(await reader.replyTo(commandId)).toMatchObject({
+    const commandId = await world.release(orderId);
+    expect(await world.reader.replyTo(commandId)).toMatchObject({
       outcome: 'success',
       data: { released: false, voided: true },
     });
-    expect(await allStock()).toEqual(before);
-    expect(await streamTypes(orderId)).toEqual(['ReservationVoided']);
+    expect(await world.allStock()).toEqual(before);
+    expect(await world.streamTypes(orderId)).toEqual(['ReservationVoided']);
   });
 
   it('refuses a reserve delivered after its compensation, holding nothing and publishing nothing', async () => {
     const orderId = randomUUID();
     const sagaId = randomUUID();
-    const released = await release(orderId, { sagaId });
-    expect(await reader.replyTo(released)).toMatchObject({ outcome: 'success', data: { voided: true } });
-    const before = await allStock();
+    const released = await world.release(orderId, { sagaId });
+    expect(await world.reader.replyTo(released)).toMatchObject({
+      outcome: 'success',
+      data: { voided: true },
+    });
+    const before = await world.allStock();
 
     // The late copy of the command the saga gave up on (its deadline passed, so it compensated).
-    const late = await reserve(orderId, [{ productId: grinder.id, quantity: 2 }], { sagaId });
-    expect(await reader.replyTo(late)).toMatchObject({
+    const late = await world.reserve(orderId, [{ productId: grinder.id, quantity: 2 }], { sagaId });
+    expect(await world.reader.replyTo(late)).toMatchObject({
       sagaId,
       action: 'command',
       outcome: 'failure',
       reason: `the reservation of order ${orderId} was compensated before it arrived; no stock is reserved for a cancelled order`,
     });
-    expect(await allStock()).toEqual(before);
-    expect(await reservationsOf(orderId)).toEqual([]);
-    expect(await streamTypes(orderId)).toEqual(['ReservationVoided']);
+    expect(await world.allStock()).toEqual(before);
+    expect(await world.reservationsOf(orderId)).toEqual([]);
+    expect(await world.streamTypes(orderId)).toEqual(['ReservationVoided']);
     // A second release is still a success, and changes nothing either.
-    const again = await release(orderId, { sagaId });
-    expect(await reader.replyTo(again)).toMatchObject({
+    const again = await world.release(orderId, { sagaId });
+    expect(await world.reader.replyTo(again)).toMatchObject({
       outcome: 'success',
       data: { released: false, voided: false },
     });
     // Nothing for inventory.events in the outbox: no stock moved, so other services learn nothing.
-    const published = await db()
+    const published = await world.db
       .selectFrom('outbox')
       .select('message_type')
       .where('key', '=', orderId)
@@ -232,19 +173,21 @@ describe('inventory saga participant (real Kafka, relay and Postgres)', () => {
     const sagaId = randomUUID();
     const commandId = randomUUID();
     const items = [{ productId: espresso.id, quantity: 1 }];
-    await reserve(orderId, items, { sagaId, commandId });
-    await reserve(orderId, items, { sagaId, commandId });
+    await world.reserve(orderId, items, { sagaId, commandId });
+    await world.reserve(orderId, items, { sagaId, commandId });
     // Same key, same partition: once this one is answered, both copies above were consumed.
-    const again = await reserve(orderId, items, { sagaId });
+    const again = await world.reserve(orderId, items, { sagaId });
 
-    const second = await reader.replyTo(again);
-    expect(reader.replies().filter((r) => r.commandId === commandId)).toHaveLength(1);
-    const first = await reader.replyTo(commandId);
+    const second = await world.reader.replyTo(again);
+    expect(world.reader.replies().filter((r) => r.commandId === commandId)).toHaveLength(1);
+    const first = await world.reader.replyTo(commandId);
     expect(second.outcome).toBe('success');
     expect(second.data).toEqual(first.data);
-    expect(await stockOf(espresso.id)).toEqual({ available: 59, reserved: 1, sold: 0 });
-    expect(await reservationsOf(orderId)).toEqual([{ product_id: espresso.id, quantity: 1, status: 'held' }]);
-    const events = await db()
+    expect(await world.stockOf(espresso.id)).toEqual({ available: 59, reserved: 1, sold: 0 });
+    expect(await world.reservationsOf(orderId)).toEqual([
+      { product_id: espresso.id, quantity: 1, status: 'held' },
+    ]);
+    const events = await world.db
       .selectFrom('events')
       .select('type')
       .where('stream_id', '=', `reservation-${orderId}`)
@@ -254,8 +197,8 @@ describe('inventory saga participant (real Kafka, relay and Postgres)', () => {
 
   it('sells the held stock when the order is confirmed, once', async () => {
     const orderId = randomUUID();
-    const reserved = await reserve(orderId, [{ productId: lamp.id, quantity: 3 }]);
-    expect((await reader.replyTo(reserved)).outcome).toBe('success');
+    const reserved = await world.reserve(orderId, [{ productId: lamp.id, quantity: 3 }]);
+    expect((await world.reader.replyTo(reserved)).outcome).toBe('success');
 
     const confirmed = {
       orderId,
@@ -265,32 +208,44 @@ describe('inventory saga participant (real Kafka, relay and Postgres)', () => {
       paymentId: randomUUID(),
       confirmedAt: new Date().toISOString(),
     };
-    const messageId = await sender.publish(topics().ordersEvents, 'order.confirmed', orderId, confirmed);
-    await eventually('the sale', async () => (await stockOf(lamp.id)).sold === 3);
-    expect(await stockOf(lamp.id)).toEqual({ available: 147, reserved: 0, sold: 3 });
-    expect(await reservationsOf(orderId)).toEqual([{ product_id: lamp.id, quantity: 3, status: 'sold' }]);
+    const messageId = await world.sender.publish(
+      world.topics.ordersEvents,
+      'order.confirmed',
+      orderId,
+      confirmed,
+    );
+    await eventually('the sale', async () => (await world.stockOf(lamp.id)).sold === 3);
+    expect(await world.stockOf(lamp.id)).toEqual({ available: 147, reserved: 0, sold: 3 });
+    expect(await world.reservationsOf(orderId)).toEqual([
+      { product_id: lamp.id, quantity: 3, status: 'sold' },
+    ]);
 
     // A redelivery (same message id) and a second confirmation (new id) change nothing.
-    await sender.publish(topics().ordersEvents, 'order.confirmed', orderId, confirmed, messageId);
-    const second = await sender.publish(topics().ordersEvents, 'order.confirmed', orderId, confirmed);
+    await world.sender.publish(world.topics.ordersEvents, 'order.confirmed', orderId, confirmed, messageId);
+    const second = await world.sender.publish(
+      world.topics.ordersEvents,
+      'order.confirmed',
+      orderId,
+      confirmed,
+    );
     await eventually('the second confirmation to be consumed', async () => {
-      const row = await db()
+      const row = await world.db
         .selectFrom('inbox')
         .select('message_id')
         .where('message_id', '=', second)
         .executeTakeFirst();
       return row !== undefined;
     });
-    expect(await stockOf(lamp.id)).toEqual({ available: 147, reserved: 0, sold: 3 });
-    await eventually('stock-sold', () => reader.of('inventory.stock-sold', orderId).length === 1);
-    expect(reader.of('inventory.stock-sold', orderId)).toHaveLength(1);
+    expect(await world.stockOf(lamp.id)).toEqual({ available: 147, reserved: 0, sold: 3 });
+    await eventually('stock-sold', () => world.reader.of('inventory.stock-sold', orderId).length === 1);
+    expect(world.reader.of('inventory.stock-sold', orderId)).toHaveLength(1);
   });
 
   it('lets exactly 3 of 20 orders for the last 3 pens through', async () => {
     const commandIds = await Promise.all(
-      Array.from({ length: 20 }, () => reserve(randomUUID(), [{ productId: pen.id, quantity: 1 }])),
+      Array.from({ length: 20 }, () => world.reserve(randomUUID(), [{ productId: pen.id, quantity: 1 }])),
     );
-    const replies = await Promise.all(commandIds.map((id) => reader.replyTo(id, 20_000)));
+    const replies = await Promise.all(commandIds.map((id) => world.reader.replyTo(id, 20_000)));
     expect(replies.filter((r) => r.outcome === 'success')).toHaveLength(3);
     const refusals = replies.filter((r) => r.outcome === 'failure');
     expect(refusals).toHaveLength(17);
@@ -299,18 +254,12 @@ describe('inventory saga participant (real Kafka, relay and Postgres)', () => {
         `insufficient stock for Limited Edition Fountain Pen (${pen.id}): requested 1, available 0`,
       );
     }
-    expect(await stockOf(pen.id)).toEqual({ available: 0, reserved: 3, sold: 0 });
+    expect(await world.stockOf(pen.id)).toEqual({ available: 0, reserved: 3, sold: 0 });
   });
 
   it('never oversells or deadlocks when transactions reserve shared products in opposite orders', async () => {
-    const handlers = inventoryCommandHandlers(service.deps);
     const reserveNow = (orderId: string, items: { productId: string; quantity: number }[]) =>
-      db()
-        .transaction()
-        .execute((trx) =>
-          // biome-ignore lint/style/noNonNullAssertion: the handler is registered above
-          handlers['inventory.reserve-stock']!(incoming('inventory.reserve-stock', { orderId, items }), trx),
-        );
+      world.handle('inventory.reserve-stock', { orderId, items });
     const first = await reserveNow(randomUUID(), [{ productId: keyboard.id, quantity: 45 }]);
     expect(first.outcome).toBe('success');
 
@@ -325,33 +274,18 @@ describe('inventory saga participant (real Kafka, relay and Postgres)', () => {
     );
     expect(results.filter((r) => r.outcome === 'success')).toHaveLength(5);
     expect(results.filter((r) => r.outcome === 'failure')).toHaveLength(25);
-    expect(await stockOf(keyboard.id)).toEqual({ available: 0, reserved: 50, sold: 0 });
-    expect(await stockOf(headphones.id)).toEqual({ available: 70, reserved: 5, sold: 0 });
+    expect(await world.stockOf(keyboard.id)).toEqual({ available: 0, reserved: 50, sold: 0 });
+    expect(await world.stockOf(headphones.id)).toEqual({ available: 70, reserved: 5, sold: 0 });
   });
 
   it('gives the stock back whichever comes first of a late confirmation and the compensation', async () => {
-    const handlers = inventoryCommandHandlers(service.deps);
-    const reserve = (data: ReserveStock) =>
-      db()
-        .transaction()
-        .execute((trx) =>
-          // biome-ignore lint/style/noNonNullAssertion: both handlers are registered
-          handlers['inventory.reserve-stock']!(incoming('inventory.reserve-stock', data), trx),
-        );
-    const release = (data: ReleaseStock) =>
-      db()
-        .transaction()
-        .execute((trx) =>
-          // biome-ignore lint/style/noNonNullAssertion: both handlers are registered
-          handlers['inventory.release-stock']!(incoming('inventory.release-stock', data), trx),
-        );
     for (let round = 0; round < 10; round++) {
       const orderId = randomUUID();
       const items = [
         { productId: daypack.id, quantity: 2 },
         { productId: blanket.id, quantity: 1 },
       ];
-      expect((await reserve({ orderId, items })).outcome).toBe('success');
+      expect((await world.handle('inventory.reserve-stock', { orderId, items })).outcome).toBe('success');
       const cause = incoming('order.confirmed', {
         orderId,
         userId: 'user-1',
@@ -361,46 +295,22 @@ describe('inventory saga participant (real Kafka, relay and Postgres)', () => {
         confirmedAt: new Date().toISOString(),
       });
       const [released] = await Promise.all([
-        release({ orderId }),
-        db()
-          .transaction()
-          .execute((trx) => sellStock(service.deps, trx, { orderId, cause })),
+        world.handle('inventory.release-stock', { orderId }),
+        world.db.transaction().execute((trx) => sellStock(world.deps, trx, { orderId, cause })),
       ]);
       expect(released).toMatchObject({ outcome: 'success', data: { released: true } });
-      expect(await reservationsOf(orderId)).toEqual(
+      expect(await world.reservationsOf(orderId)).toEqual(
         expect.arrayContaining([expect.objectContaining({ status: 'released' })]),
       );
     }
-    expect(await stockOf(daypack.id)).toEqual({ available: 90, reserved: 0, sold: 0 });
-    expect(await stockOf(blanket.id)).toEqual({ available: 80, reserved: 0, sold: 0 });
+    expect(await world.stockOf(daypack.id)).toEqual({ available: 90, reserved: 0, sold: 0 });
+    expect(await world.stockOf(blanket.id)).toEqual({ available: 80, reserved: 0, sold: 0 });
   });
 
   it('conserves stock: received = available + reserved + sold, matching the reservations', async () => {
-    const conservation = await stockConservation(db());
+    const conservation = await stockConservation(world.db);
     expect(conservation.violations).toEqual([]);
     expect(conservation.holds).toBe(true);
     expect(conservation.products).toHaveLength(SEED_PRODUCTS.length);
   });
 });
-
-function incoming<T extends MessageType>(
-  type: T,
-  data: MessageTypes[T],
-): IncomingMessage<T, MessageTypes[T]> {
-  const messageId = randomUUID();
-  const sagaId = randomUUID();
-  return {
-    topic: 'direct',
-    partition: 0,
-    offset: '0',
-    key: sagaId,
-    type,
-    data,
-    messageId,
-    correlationId: messageId,
-    causationId: undefined,
-    traceparent: undefined,
-    headers: { 'saga-id': sagaId, 'saga-step': 'reserve-inventory', 'saga-action': 'command' },
-    timestamp: String(Date.now()),
-  };
-}

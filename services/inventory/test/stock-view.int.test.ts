@@ -4,78 +4,34 @@ import { bearer } from '@conveyor/http/testing';
 import type { StockReserved } from '@conveyor/schemas';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_PRODUCTS } from '../src/db/seed-products.ts';
 import { STOCK_VIEW_PROJECTION, stockViewProjection } from '../src/projections/stock-view.projection.ts';
-import { type InventoryService, startInventoryService } from '../src/service.ts';
-import {
-  CommandSender,
-  createTestEnvironment,
-  eventually,
-  silentLogger,
-  type TestEnvironment,
-  TopicReader,
-  testKafka,
-} from './support/world.ts';
+import { InventoryParticipantWorld, seedProduct } from './support/participant-world.ts';
+import { eventually } from './support/world.ts';
 
 /** The stock view says how the shop trades: admins only. */
 const admin = bearer('ops-1', ['user', 'admin']);
 
-const product = (sku: string) => {
-  const found = SEED_PRODUCTS.find((p) => p.sku === sku);
-  if (!found) throw new Error(`no seed product ${sku}`);
-  return found;
-};
-const kettle = product('KIT-KTL-003');
-const grinder = product('KIT-GRD-002');
-const lamp = product('HOM-LMP-004');
-const pen = product('LTD-PEN-010');
+const kettle = seedProduct('KIT-KTL-003');
+const grinder = seedProduct('KIT-GRD-002');
+const lamp = seedProduct('HOM-LMP-004');
+const pen = seedProduct('LTD-PEN-010');
 
 /** Saga commands and order confirmations → inventory.events → the inventory.stock-view projection. */
 describe('the stock view, projected from inventory.events', () => {
-  let environment: TestEnvironment;
-  let service: InventoryService;
-  let sender: CommandSender;
-  let reader: TopicReader;
-
+  let world: InventoryParticipantWorld;
   beforeAll(async () => {
-    environment = await createTestEnvironment();
-    service = await startInventoryService(environment.config, { logger: silentLogger });
-    const kafka = testKafka(environment.infra);
-    sender = await CommandSender.start(kafka, service.deps.codec);
-    reader = await TopicReader.start(kafka, service.deps.codec, [
-      service.deps.topics.sagaReplies,
-      service.deps.topics.inventoryEvents,
-    ]);
+    world = await InventoryParticipantWorld.start();
   });
-  afterAll(async () => {
-    await reader?.stop();
-    await sender?.stop();
-    await service?.app.close();
-    for (const stop of service?.stop ?? []) await stop();
-    await environment?.database.drop();
-  });
-
-  const topics = () => service.deps.topics;
-  const db = () => service.deps.db;
+  afterAll(() => world?.close());
 
   const reserve = async (orderId: string, items: { productId: string; quantity: number }[]) => {
-    const commandId = await sender.send(topics().inventoryCommands, 'inventory.reserve-stock', {
-      orderId,
-      items,
-    });
-    expect((await reader.replyTo(commandId)).outcome).toBe('success');
+    expect((await world.reader.replyTo(await world.reserve(orderId, items))).outcome).toBe('success');
   };
   const release = async (orderId: string) => {
-    const commandId = await sender.send(
-      topics().inventoryCommands,
-      'inventory.release-stock',
-      { orderId },
-      { action: 'compensation' },
-    );
-    expect((await reader.replyTo(commandId)).outcome).toBe('success');
+    expect((await world.reader.replyTo(await world.release(orderId))).outcome).toBe('success');
   };
   const confirm = async (orderId: string) => {
-    await sender.publish(topics().ordersEvents, 'order.confirmed', orderId, {
+    await world.sender.publish(world.topics.ordersEvents, 'order.confirmed', orderId, {
       orderId,
       userId: randomUUID(),
       totalCents: 1,
@@ -84,7 +40,7 @@ describe('the stock view, projected from inventory.events', () => {
       confirmedAt: new Date().toISOString(),
     });
     await eventually(`order ${orderId} sold`, async () => {
-      const rows = await db()
+      const rows = await world.db
         .selectFrom('reservations')
         .select('status')
         .where('order_id', '=', orderId)
@@ -95,22 +51,22 @@ describe('the stock view, projected from inventory.events', () => {
   /** The stock-reserved event of an order, as published on inventory.events. */
   const reservedEvent = (orderId: string) =>
     eventually(`stock-reserved of order ${orderId}`, () => {
-      const [message] = reader.of('inventory.stock-reserved', orderId);
+      const [message] = world.reader.of('inventory.stock-reserved', orderId);
       return message?.data as StockReserved | undefined;
     });
   const stockView = (productId: string) =>
-    service.app.inject({ url: `/stock-view/${productId}`, headers: admin });
+    world.service.app.inject({ url: `/stock-view/${productId}`, headers: admin });
   /** True once the served generation has applied everything on inventory.events. */
   const projected = async () => {
-    const generation = service.projections[0]?.generation ?? 0;
-    const checkpoints = await new ProjectionStore(eventsView(db())).checkpoints(
+    const generation = world.service.projections[0]?.generation ?? 0;
+    const checkpoints = await new ProjectionStore(eventsView(world.db)).checkpoints(
       STOCK_VIEW_PROJECTION,
       generation,
     );
-    const { lag } = await projectionLag(service.deps.kafka, [topics().inventoryEvents], checkpoints);
+    const { lag } = await projectionLag(world.deps.kafka, [world.topics.inventoryEvents], checkpoints);
     return lag === 0n;
   };
-  const rows = async () => (await sql`SELECT * FROM stock_view ORDER BY product_id`.execute(db())).rows;
+  const rows = async () => (await sql`SELECT * FROM stock_view ORDER BY product_id`.execute(world.db)).rows;
 
   it('counts held, sold and released units per product, a release after a sale included', async () => {
     const [a, b, c, d] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
@@ -129,7 +85,12 @@ describe('the stock view, projected from inventory.events', () => {
       { productId: lamp.id, quantity: 2 },
     ]); // still held
     // The relay publishes at least once: the same stock-reserved again must not count twice.
-    await sender.publish(topics().inventoryEvents, 'inventory.stock-reserved', a, await reservedEvent(a));
+    await world.sender.publish(
+      world.topics.inventoryEvents,
+      'inventory.stock-reserved',
+      a,
+      await reservedEvent(a),
+    );
 
     await eventually('the projection to apply every event', projected, 20_000);
     const expected = {
@@ -142,7 +103,7 @@ describe('the stock view, projected from inventory.events', () => {
       expect(response.statusCode, response.body).toBe(200);
       expect(response.json()).toEqual({ productId, ...counts, updatedAt: expect.any(String) });
       // The seed starts every product at 0 reserved and 0 sold, so the view agrees with the stock table.
-      const stock = await db()
+      const stock = await world.db
         .selectFrom('stock')
         .select(['reserved', 'sold'])
         .where('product_id', '=', productId)
@@ -179,11 +140,11 @@ describe('the stock view, projected from inventory.events', () => {
     })();
     try {
       const result = await rebuildProjection({
-        db: db(),
-        kafka: service.deps.kafka,
-        groupPrefix: environment.namespace,
-        codec: service.deps.codec,
-        definition: stockViewProjection(environment.namespace),
+        db: world.db,
+        kafka: world.deps.kafka,
+        groupPrefix: world.environment.namespace,
+        codec: world.deps.codec,
+        definition: stockViewProjection(world.environment.namespace),
         pollMs: 100,
       });
       expect(result).toMatchObject({ previousGeneration: 1, generation: 2, applied: 9, resumed: false });
@@ -196,7 +157,7 @@ describe('the stock view, projected from inventory.events', () => {
     expect(answers.every((a) => a.status === 200 && a.reserved === 1)).toBe(true);
 
     // The live host follows the new generation: a later reservation still reaches the view.
-    await eventually('the host to follow generation 2', () => service.projections[0]?.generation === 2);
+    await eventually('the host to follow generation 2', () => world.service.projections[0]?.generation === 2);
     await reserve(randomUUID(), [{ productId: pen.id, quantity: 1 }]);
     await eventually('the pen to show', async () => (await stockView(pen.id)).statusCode === 200);
     expect((await stockView(pen.id)).json()).toMatchObject({ reserved: 1, sold: 0, released: 0 });
@@ -207,7 +168,7 @@ describe('the stock view, projected from inventory.events', () => {
     ['/stock-view/123', 'productId'],
     [`/stock-view/${kettle.id}?verbose=1`, 'verbose'],
   ])('answers GET %s with a 400 problem naming %s', async (url, field) => {
-    const response = await service.app.inject({ url, headers: admin });
+    const response = await world.service.app.inject({ url, headers: admin });
     expect(response.statusCode, response.body).toBe(400);
     expect(response.headers['content-type']).toContain('application/problem+json');
     const problem = response.json();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopic, listDeadLetters, redriveDeadLetters } from '@conveyor/events';
-import { sql } from 'kysely';
+import { DISK_FULL_ERROR, refuseWrites } from '@conveyor/events/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentStreamId } from '../src/domain/payment.ts';
 import { chargeData, eventually, ParticipantWorld, replyData } from './support/payments-world.ts';
@@ -19,19 +19,6 @@ describe('a charge re-driven from the dead-letter topic after its saga was compe
 
   const db = () => world.deps.db;
 
-  /** The database refuses to record payments, as on a full disk: the charge fails, it is not refused. */
-  async function breakPaymentWrites() {
-    await sql`CREATE FUNCTION refuse_payment_writes() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100'; END $$`.execute(
-      db(),
-    );
-    await sql`CREATE TRIGGER refuse_payment_writes BEFORE INSERT ON payments
-      FOR EACH ROW EXECUTE FUNCTION refuse_payment_writes()`.execute(db());
-  }
-  async function repairPaymentWrites() {
-    await sql`DROP TRIGGER refuse_payment_writes ON payments`.execute(db());
-    await sql`DROP FUNCTION refuse_payment_writes()`.execute(db());
-  }
   const charges = () => world.deps.metrics.getSingleMetricAsString('payments_charged_total');
 
   it('answers the re-driven charge with a failure and charges nothing', async () => {
@@ -41,7 +28,8 @@ describe('a charge re-driven from the dead-letter topic after its saga was compe
     const sagaId = randomUUID();
     const chargedBefore = await charges();
 
-    await breakPaymentWrites();
+    // The database refuses to record payments, as on a full disk: the charge fails, it is not refused.
+    const repairPaymentWrites = await refuseWrites(db(), 'payments', 'INSERT');
     const chargeId = await world.send('payments.charge', data, { sagaId });
     const [letter] = await eventually(
       'the charge command in the dead-letter topic',
@@ -56,7 +44,7 @@ describe('a charge re-driven from the dead-letter topic after its saga was compe
       messageType: 'payments.charge',
       consumer: 'payments-participant',
       attempts: 5,
-      error: 'could not extend file: No space left on device',
+      error: DISK_FULL_ERROR,
     });
     expect(world.repliesTo(chargeId)).toEqual([]);
     await repairPaymentWrites();

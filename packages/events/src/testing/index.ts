@@ -1,2 +1,3 @@
 export { deciderSpecification } from './decider-specification.ts';
 export { expectThrows } from './expect-throws.ts';
+export { DISK_FULL_ERROR, refuseWrites } from './refuse-writes.ts';

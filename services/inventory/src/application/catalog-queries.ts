@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { InventoryDatabase } from '../db/tables.ts';
+import { productNotFound } from '../domain/errors.ts';
 
 /** A product as the public catalogue shows it. */
 export interface ProductView {
@@ -58,17 +59,22 @@ export async function listProducts(db: Db, page: number, limit: number): Promise
   return { items: rows.map(toView), page, limit, total, totalPages: Math.ceil(total / limit) };
 }
 
-export async function getProduct(db: Db, id: string): Promise<ProductView | undefined> {
+/** One product; INVENTORY_PRODUCT_NOT_FOUND (404) when there is none. */
+export async function getProduct(db: Db, id: string): Promise<ProductView> {
   const row = await catalogue(db).select(productColumns).where('products.id', '=', id).executeTakeFirst();
-  return row && toView(row);
+  if (!row) throw productNotFound(id);
+  return toView(row);
 }
 
-export async function getStock(db: Db, productId: string): Promise<StockView | undefined> {
-  return db
+/** A product's stock counts; INVENTORY_PRODUCT_NOT_FOUND (404) when there is no such product. */
+export async function getStock(db: Db, productId: string): Promise<StockView> {
+  const stock = await db
     .selectFrom('stock')
     .select(['available', 'reserved', 'sold'])
     .where('product_id', '=', productId)
     .executeTakeFirst();
+  if (!stock) throw productNotFound(productId);
+  return stock;
 }
 
 function toView(row: {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { InventoryDatabase } from '../db/tables.ts';
+import { noStockMovements } from '../domain/errors.ts';
 
 /** A product's stock movements as the inventory.stock-view projection counts them. */
 export interface StockMovementsView {
@@ -16,24 +17,24 @@ export interface StockMovementsView {
 
 /**
  * Reads the `stock_view` view (the served generation), so a movement a moment old may show a
- * moment later. Undefined when the product never moved (or does not exist: the view cannot tell).
+ * moment later. INVENTORY_NO_STOCK_MOVEMENTS (404) when the product never moved (or does not
+ * exist: the view cannot tell).
  */
 export async function getStockMovements(
   db: Kysely<InventoryDatabase>,
   productId: string,
-): Promise<StockMovementsView | undefined> {
+): Promise<StockMovementsView> {
   const row = await db
     .selectFrom('stock_view')
     .selectAll()
     .where('product_id', '=', productId)
     .executeTakeFirst();
-  return (
-    row && {
-      productId: row.product_id,
-      reserved: row.reserved,
-      sold: row.sold,
-      released: row.released,
-      updatedAt: row.updated_at.toISOString(),
-    }
-  );
+  if (!row) throw noStockMovements(productId);
+  return {
+    productId: row.product_id,
+    reserved: row.reserved,
+    sold: row.sold,
+    released: row.released,
+    updatedAt: row.updated_at.toISOString(),
+  };
 }

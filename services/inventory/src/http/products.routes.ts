@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import { getProduct, getStock, listProducts } from '../application/catalog-queries.ts';
 import type { InventoryDatabase } from '../db/tables.ts';
-import { productNotFound } from '../domain/errors.ts';
 import {
   NoQuery,
   PRODUCT_PAGE_LIMITS,
@@ -54,11 +53,7 @@ export const productsRoutes: FastifyPluginAsyncTypebox<ProductsRoutesOptions> = 
         response: { 200: Product, 400: Problem, 404: Problem },
       },
     },
-    async (request) => {
-      const product = await getProduct(db, request.params.id);
-      if (!product) throw productNotFound(request.params.id);
-      return product;
-    },
+    (request) => getProduct(db, request.params.id),
   );
 
   app.get(
@@ -73,10 +68,6 @@ export const productsRoutes: FastifyPluginAsyncTypebox<ProductsRoutesOptions> = 
         response: { 200: Stock, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
       },
     },
-    async (request) => {
-      const stock = await getStock(db, request.params.id);
-      if (!stock) throw productNotFound(request.params.id);
-      return stock;
-    },
+    (request) => getStock(db, request.params.id),
   );
 };

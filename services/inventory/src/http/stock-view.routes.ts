@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import { getStockMovements } from '../application/stock-view-queries.ts';
 import type { InventoryDatabase } from '../db/tables.ts';
-import { noStockMovements } from '../domain/errors.ts';
 import { NoQuery, Problem } from './products.schemas.ts';
 import { StockMovements, StockViewParams } from './stock-view.schemas.ts';
 
@@ -28,10 +27,6 @@ export const stockViewRoutes: FastifyPluginAsyncTypebox<StockViewRoutesOptions> 
         response: { 200: StockMovements, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
       },
     },
-    async (request) => {
-      const movements = await getStockMovements(db, request.params.productId);
-      if (!movements) throw noStockMovements(request.params.productId);
-      return movements;
-    },
+    (request) => getStockMovements(db, request.params.productId),
   );
 };
