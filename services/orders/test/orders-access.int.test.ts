@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { bearer } from '@conveyor/http/testing';
+import { eventually } from '@conveyor/infra-local/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneExpiredKeys } from '../src/application/idempotency-keys.ts';
-import { ADMIN, address, eventually, knownUser, productA } from './support/orders-http-kit.ts';
+import { ADMIN, address, knownUser, productA } from './support/orders-http-kit.ts';
 import { createOrdersWorld, type OrdersWorld } from './support/orders-world.ts';
 
 describe('orders: who may see and order what', () => {
@@ -54,12 +55,18 @@ describe('orders: who may see and order what', () => {
     ).map((row) => row.order_id);
     expect(all).toEqual(expect.arrayContaining(ofA));
 
-    await eventually(async () => (await get(`/users/${a}/orders`, bearer(a))).json().total === all.length);
+    await eventually(
+      `user ${a}'s orders listed`,
+      async () => (await get(`/users/${a}/orders`, bearer(a))).json().total === all.length,
+    );
     const listOfA = (await get(`/users/${a}/orders?limit=100`, bearer(a))).json();
     expect(listOfA.items.map((item: { orderId: string }) => item.orderId).sort()).toEqual([...all].sort());
     expect(listOfA.items.map((item: { orderId: string }) => item.orderId)).not.toContain(ofB);
     expect((await get(`/users/${a}/orders?limit=100`, ADMIN)).json().total).toBe(all.length);
-    await eventually(async () => (await get(`/users/${b}/orders`, bearer(b))).json().total === 1);
+    await eventually(
+      `user ${b}'s order listed`,
+      async () => (await get(`/users/${b}/orders`, bearer(b))).json().total === 1,
+    );
 
     const asB = await get(`/users/${a}/orders`, bearer(b));
     const nobody = randomUUID();

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { bearer } from '@conveyor/http/testing';
+import { eventually } from '@conveyor/infra-local/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { address, eventually, knownUser, productA, productB } from './support/orders-http-kit.ts';
+import { address, knownUser, productA, productB } from './support/orders-http-kit.ts';
 import { createOrdersWorld, type OrdersWorld } from './support/orders-world.ts';
 
 describe('orders HTTP API', () => {
@@ -118,9 +119,11 @@ describe('orders HTTP API', () => {
     });
     const grace = bearer(otherUser);
     await eventually(
+      'the user profile in the orders list',
       async () => (await get(`/users/${otherUser}/orders`, grace)).json().user?.firstName === 'Grace',
     );
     await eventually(
+      'the order_users row',
       async () =>
         (await world.deps.db
           .selectFrom('order_users')
@@ -130,7 +133,10 @@ describe('orders HTTP API', () => {
     );
     for (let i = 0; i < 5; i++) expect((await post(order(), grace)).statusCode).toBe(202);
 
-    await eventually(async () => (await get(`/users/${otherUser}/orders`, grace)).json().total === 5);
+    await eventually(
+      'five orders listed',
+      async () => (await get(`/users/${otherUser}/orders`, grace)).json().total === 5,
+    );
     const page1 = (await get(`/users/${otherUser}/orders?page=1&limit=2`, grace)).json();
     const page3 = (await get(`/users/${otherUser}/orders?page=3&limit=2`, grace)).json();
 

@@ -7,15 +7,6 @@ export const address = { street: '10 Downing Street', city: 'London', postalCode
 export const productA = '2f6c1f0e-3a39-4c1a-9d1e-6a5b2f9b0a01';
 export const productB = '2f6c1f0e-3a39-4c1a-9d1e-6a5b2f9b0a02';
 
-/** Polls a condition for up to 20 s. */
-export async function eventually(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met within 20 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 export const ADMIN = bearer(randomUUID(), ['admin']);
 
 /** A user orders knows, as if user.created had arrived. */
