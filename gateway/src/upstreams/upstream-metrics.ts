@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from '@conveyor/http';
 import type { AttemptEnd } from './retry-policy.ts';
-import type { ServicePools } from './service-pool.ts';
+import type { ServicePool, ServicePools } from './service-pool.ts';
 
 /** How one attempt at an instance ended: its HTTP status, or how the connection failed. */
 export type AttemptOutcome = `${number}` | 'connect_error' | 'timeout' | 'reset' | 'unsendable';
@@ -39,38 +39,36 @@ export function createUpstreamMetrics(registry: Registry, pools: ServicePools): 
     labelNames: ['service'],
     registers: [registry],
   });
-  new Gauge({
-    name: 'gateway_upstream_in_flight',
-    help: 'Requests in flight to each service (its bulkhead), and the bulkhead limit',
-    labelNames: ['service', 'kind'],
-    registers: [registry],
-    collect() {
-      for (const pool of Object.values(pools)) {
-        this.set({ service: pool.service, kind: 'in_flight' }, pool.bulkhead.inFlight);
-        this.set({ service: pool.service, kind: 'limit' }, pool.bulkhead.limit);
-      }
+  poolGauge(
+    registry,
+    pools,
+    {
+      name: 'gateway_upstream_in_flight',
+      help: 'Requests in flight to each service (its bulkhead), and the bulkhead limit',
+      label: 'kind',
     },
-  });
+    ({ bulkhead }) => ({ in_flight: bulkhead.inFlight, limit: bulkhead.limit }),
+  );
   const limited = new Counter({
     name: 'gateway_rate_limited_total',
     help: 'Requests refused with 429, by route group',
     labelNames: ['group'],
     registers: [registry],
   });
-  new Gauge({
-    name: 'gateway_upstream_instances',
-    help: 'Instances of each service in the rotation (available) or ejected by passive health',
-    labelNames: ['service', 'state'],
-    registers: [registry],
-    collect() {
-      for (const pool of Object.values(pools)) {
-        const instances = pool.balancer.snapshot();
-        const available = instances.filter((i) => i.available).length;
-        this.set({ service: pool.service, state: 'available' }, available);
-        this.set({ service: pool.service, state: 'ejected' }, instances.length - available);
-      }
+  poolGauge(
+    registry,
+    pools,
+    {
+      name: 'gateway_upstream_instances',
+      help: 'Instances of each service in the rotation (available) or ejected by passive health',
+      label: 'state',
     },
-  });
+    ({ balancer }) => {
+      const instances = balancer.snapshot();
+      const available = instances.filter((i) => i.available).length;
+      return { available, ejected: instances.length - available };
+    },
+  );
   return {
     attempt: (service, instance, outcome, seconds) =>
       attempts.observe({ service, instance, outcome }, seconds),
@@ -78,4 +76,29 @@ export function createUpstreamMetrics(registry: Registry, pools: ServicePools): 
     bulkheadRejected: (service) => rejected.inc({ service }),
     rateLimited: (group) => limited.inc({ group }),
   };
+}
+
+/**
+ * A gauge read from the pools when scraped (never kept up to date on the request path): for each
+ * service, one value per value of `label`, as `read` gives them.
+ */
+function poolGauge(
+  registry: Registry,
+  pools: ServicePools,
+  gauge: { name: string; help: string; label: string },
+  read: (pool: ServicePool) => Record<string, number>,
+): void {
+  new Gauge({
+    name: gauge.name,
+    help: gauge.help,
+    labelNames: ['service', gauge.label],
+    registers: [registry],
+    collect() {
+      for (const pool of Object.values(pools)) {
+        for (const [value, count] of Object.entries(read(pool))) {
+          this.set({ service: pool.service, [gauge.label]: value }, count);
+        }
+      }
+    },
+  });
 }
