@@ -3,6 +3,25 @@ import { applied, context, definition, iso, reply, sent, start } from './decide.
 import { decide } from './decide.ts';
 
 describe('saga decisions: compensation retries and operator actions', () => {
+  it('uses up no compensation attempt while its last send is still queued in the outbox', () => {
+    const ctx = context();
+    let s = start(ctx).state;
+    s = applied(
+      decide(definition, s, { kind: 'reply', reply: reply(s, 'success', { ref: 'H-1' }) }, ctx),
+    ).state;
+    s = applied(
+      decide(definition, s, { kind: 'reply', reply: reply(s, 'failure', null, 'no seats') }, ctx),
+    ).state;
+    for (let i = 1; i <= 20; i++) {
+      ctx.at(s.nextAttemptAt?.getTime() ?? Number.NaN);
+      const waited = applied(decide(definition, s, { kind: 'due', stillQueued: true }, ctx));
+      expect(waited.commands).toEqual([]);
+      s = waited.state;
+    }
+    expect(s.status).toBe('compensating');
+    expect(s.steps[0]).toMatchObject({ compensationCommandId: 'id-3', compensationAttempts: 1 });
+  });
+
   it('resends an unanswered compensation, retries a refused one with a new id after a wait, then waits in failed; a replay ends it', () => {
     const ctx = context();
     let s = start(ctx).state;
@@ -41,8 +60,9 @@ describe('saga decisions: compensation retries and operator actions', () => {
     expect(failed.state).toMatchObject({
       status: 'failed',
       nextAttemptAt: null,
-      failureReason: 'compensation of book-hotel got no reply after 3 attempts',
+      failureReason: 'book-flight: no seats',
     });
+    expect(failed.state.steps[0]?.error).toBe('compensation of book-hotel got no reply after 3 attempts');
     expect(failed.commands).toEqual([]);
     expect(decide(definition, failed.state, { kind: 'due' }, ctx)).toMatchObject({ kind: 'ignored' });
 
@@ -52,7 +72,12 @@ describe('saga decisions: compensation retries and operator actions', () => {
     const done = applied(
       decide(definition, replay.state, { kind: 'reply', reply: reply(replay.state, 'success') }, ctx),
     );
-    expect(done.state).toMatchObject({ status: 'compensated', nextAttemptAt: null });
+    // Compensated in the end for what started the compensation, not for the trouble on the way.
+    expect(done.state).toMatchObject({
+      status: 'compensated',
+      nextAttemptAt: null,
+      failureReason: 'book-flight: no seats',
+    });
   });
 
   it('waits in failed at once when the last allowed compensation is refused', () => {
@@ -68,11 +93,8 @@ describe('saga decisions: compensation retries and operator actions', () => {
         s = applied(decide(definition, s, { kind: 'due' }, ctx)).state;
       }
     }
-    expect(s).toMatchObject({
-      status: 'failed',
-      nextAttemptAt: null,
-      failureReason: 'compensation of book-hotel failed: down after 3 attempts',
-    });
+    expect(s).toMatchObject({ status: 'failed', nextAttemptAt: null, failureReason: 'aborted: test' });
+    expect(s.steps[0]?.error).toBe('compensation of book-hotel failed: down after 3 attempts');
   });
 
   it('retries a waiting command now, as often as asked and without force, and sends the next one on the schedule from then', () => {

@@ -34,6 +34,29 @@ describe('saga decisions: resends and deadlines', () => {
     expect(s.steps[0]).toMatchObject({ attempts: 5, lastSentAt: iso(15_000), deadline: iso(20_000) });
   });
 
+  it('sends nothing and counts no attempt while the last send is still queued in the outbox, and keeps the deadline', () => {
+    const ctx = context();
+    let s = start(ctx).state;
+    for (const at of [1_000, 2_000, 3_000]) {
+      ctx.at(at);
+      const waited = applied(decide(definition, s, { kind: 'due', stillQueued: true }, ctx));
+      expect(waited.commands).toEqual([]);
+      expect(waited.log).toEqual([]);
+      expect(waited.state.steps[0]).toMatchObject({ attempts: 1, nextSendAt: iso(at + 1_000) });
+      s = waited.state;
+    }
+    ctx.at(4_000);
+    const resent = applied(decide(definition, s, { kind: 'due' }, ctx));
+    expect(sent(resent.commands)).toEqual(['command:book-hotel:id-1']);
+    expect(resent.state.steps[0]).toMatchObject({ attempts: 2 });
+    ctx.at(20_000);
+    expect(
+      applied(decide(definition, resent.state, { kind: 'due', stillQueued: true }, ctx)).state,
+    ).toMatchObject({
+      status: 'compensating',
+    });
+  });
+
   it('keeps resending at the cap for as long as the deadline allows', () => {
     const patient = {
       ...definition,

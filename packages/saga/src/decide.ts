@@ -5,8 +5,13 @@ import type { SagaReply, SagaState } from './saga-state.ts';
 /** What can happen to a saga. */
 export type SagaInput =
   | { kind: 'reply'; reply: SagaReply }
-  /** The sweeper found the saga's next attempt time passed: resend what is awaited, or pass its deadline. */
-  | { kind: 'due' }
+  /**
+   * The sweeper found the saga's next attempt time passed: resend what is awaited, or pass its
+   * deadline. `stillQueued`: the last send of what is awaited has not left the outbox yet (the
+   * broker is down or the relay behind), so a resend would only queue behind it: the saga waits
+   * another interval instead, counting no send (its deadline still holds).
+   */
+  | { kind: 'due'; stillQueued?: boolean }
   /**
    * Sends what the saga awaits now (same command id; a new one after a refused compensation). A
    * command has no cap on its sends (its deadline bounds it); a compensation that has had all its
@@ -112,7 +117,7 @@ export function decide<Data>(
     case 'reply':
       return t.onReply(input.reply);
     case 'due':
-      return t.onDue();
+      return t.onDue(input.stillQueued === true);
     case 'retry':
       return t.onRetry(input.force === true);
     case 'abort':

@@ -161,7 +161,10 @@ export class SagaOrchestrator {
       const found = await this.options.db.transaction().execute(async (trx) => {
         const [saga] = await this.store.lockDue(trx, this.clock(), 1);
         if (!saga) return false;
-        await this.apply(trx, saga.state.id, { kind: 'due' });
+        // Resending what the relay has not sent yet only piles rows behind it (half of all sends
+        // under load, and a compensation's attempts used up while the broker was down).
+        const stillQueued = await this.store.awaitedSendQueued(trx, saga.state);
+        await this.apply(trx, saga.state.id, { kind: 'due', stillQueued });
         return true;
       });
       if (!found) break;

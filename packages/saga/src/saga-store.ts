@@ -156,6 +156,29 @@ export class SagaStore {
     return rows.map(toStored);
   }
 
+  /**
+   * Whether the last send of what the saga awaits (its current step's command or compensation) is
+   * still in the outbox, unpublished. Uses the outbox's partial index of unpublished rows.
+   */
+  async awaitedSendQueued(trx: SagaExecutor, state: SagaState): Promise<boolean> {
+    const step = state.steps[state.currentStep];
+    const awaited =
+      state.status === 'compensating'
+        ? step?.compensationCommandId
+        : step?.status === 'running'
+          ? step.commandId
+          : null;
+    if (!awaited) return false;
+    const row = await trx
+      .selectFrom('outbox')
+      .select('id')
+      .where('published_at', 'is', null)
+      .where('message_id', '=', awaited)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async countByStatus(db: SagaExecutor): Promise<Record<SagaStatus, number>> {
     const rows = await db
       .selectFrom('saga_instances')

@@ -22,6 +22,7 @@ describe('saga secrets', () => {
     const pin = `pin-${randomUUID()}`;
     const id = await world.start({ secrets: { pin } });
     await world.answer(id, 'success', { ref: 'A-1' });
+    await world.relayed();
     world.now += 2_000; // beta's first resend is due: the sweeper resends its command
     expect(await world.orchestrator.sweepOnce()).toBe(1);
 

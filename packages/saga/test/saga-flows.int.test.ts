@@ -109,9 +109,10 @@ describe('saga orchestrator with participants as separate consumers', () => {
 
     await world.waitForStatus(sagaId, 'failed');
     const failed = await orchestrator.store.load(world.orchestratorDb, sagaId);
-    expect(failed?.state.failureReason).toMatch(
+    expect(failed?.state.steps[0]?.error).toMatch(
       /compensation of alpha failed: alpha cannot undo yet after 3 attempts/,
     );
+    expect(failed?.state.failureReason).toMatch(/^gamma: /);
     expect((await world.applied('fail:gamma undo-fails:alpha')).map((r) => `${r.step}:${r.action}`)).toEqual([
       'alpha:command',
       'beta:command',

@@ -84,11 +84,21 @@ describe('two orchestrators sweeping one database', () => {
     return { outbox: outbox.map((row) => row.n), logged: logged.map((row) => row.n) };
   }
 
+  /** What the relay does: the rows it sent are marked published (no relay runs here). */
+  async function publishAll(): Promise<void> {
+    await (pools[0] as Kysely<SagaDatabase>)
+      .updateTable('outbox')
+      .set({ published_at: new Date() })
+      .where('published_at', 'is', null)
+      .execute();
+  }
+
   it('resend each due step once: a saga one sweeper holds is skipped by the other, and is no longer due once it commits', async () => {
     expect(await sends()).toEqual({ outbox: Array(SAGAS).fill(1), logged: Array(SAGAS).fill(1) });
 
     // Each resend is due at once for every saga: 2 s after the first send, then 4 s after the second.
     for (const [round, waitMs] of [2_000, 4_000].entries()) {
+      await publishAll();
       clock.now += waitMs;
       const [first, second] = await Promise.all(replicas.map((replica) => replica.sweepOnce(SAGAS * 2)));
       expect((first ?? 0) + (second ?? 0)).toBe(SAGAS);
@@ -103,6 +113,7 @@ describe('two orchestrators sweeping one database', () => {
 
     // The third resend, 4 s later: one sweeper holds a due saga in an open transaction, as while
     // applying it; the other passes over it instead of waiting, and takes it once it is released.
+    await publishAll();
     clock.now += 4_000;
     const [holder, other] = replicas;
     let release = () => {};
@@ -134,5 +145,19 @@ describe('two orchestrators sweeping one database', () => {
       .where('version', '=', 4)
       .executeTakeFirstOrThrow();
     expect(versions.n).toBe(SAGAS);
+  });
+
+  it('resends nothing while the last send is still in the outbox, and resends once the relay has sent it', async () => {
+    // Past the next resend of every saga (4 s, the cap), well before its deadline (60 s).
+    clock.now += 5_000;
+    const waited = await Promise.all(replicas.map((replica) => replica.sweepOnce(SAGAS * 2)));
+    expect((waited[0] ?? 0) + (waited[1] ?? 0)).toBe(SAGAS);
+    expect(await sends()).toEqual({ outbox: Array(SAGAS).fill(4), logged: Array(SAGAS).fill(4) });
+
+    await publishAll();
+    clock.now += 5_000;
+    const resent = await Promise.all(replicas.map((replica) => replica.sweepOnce(SAGAS * 2)));
+    expect((resent[0] ?? 0) + (resent[1] ?? 0)).toBe(SAGAS);
+    expect(await sends()).toEqual({ outbox: Array(SAGAS).fill(5), logged: Array(SAGAS).fill(5) });
   });
 });

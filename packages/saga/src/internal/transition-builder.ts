@@ -101,9 +101,10 @@ export class TransitionBuilder<Data> {
   /**
    * The saga's next attempt time has come: the awaited command is resent unless its deadline has
    * passed (then it is compensated); the awaited compensation is resent, or retried with a new id
-   * after a failure reply, until it has had all its attempts.
+   * after a failure reply, until it has had all its attempts. While the last send is `stillQueued`
+   * in the outbox, nothing is sent and no attempt counted: the next look is one interval later.
    */
-  onDue(): Decision<Data> {
+  onDue(stillQueued: boolean): Decision<Data> {
     const { state } = this;
     const now = this.ctx.now.getTime();
     const index = state.currentStep;
@@ -117,7 +118,8 @@ export class TransitionBuilder<Data> {
       const firstSent = Date.parse(step.startedAt ?? this.ctx.now.toISOString());
       step.deadline ??= new Date(firstSent + deadlineMs).toISOString();
       if (Date.parse(step.deadline) > now) {
-        this.sendCommand(index);
+        if (stillQueued) this.scheduleSend(step, index, step.attempts);
+        else this.sendCommand(index);
         return this.applied();
       }
       // The deadline it was given, which a later change of the definition does not move.
@@ -133,7 +135,10 @@ export class TransitionBuilder<Data> {
     }
     if (state.status === 'compensating' && step.status === 'compensating') {
       const unanswered = step.compensationCommandId !== null;
-      if (unanswered && this.compensationExhausted(index)) {
+      // Attempts the broker never carried must not use up the compensation's.
+      if (unanswered && stillQueued) {
+        this.scheduleSend(step, index, step.compensationAttempts);
+      } else if (unanswered && this.compensationExhausted(index)) {
         this.fail(`compensation of ${step.name} got no reply`);
       } else {
         this.sendCompensation(index);
@@ -310,13 +315,22 @@ export class TransitionBuilder<Data> {
     return (this.state.steps[index]?.compensationAttempts ?? 0) >= this.compensationLimit();
   }
 
-  /** The compensation has had all its attempts: the saga waits in `failed` for an operator. */
+  /**
+   * The compensation has had all its attempts: the saga waits in `failed` for an operator. What is
+   * wrong now goes to the step's error and the log; the failure reason stays the cause of the
+   * compensation (the decline, the deadline, the abort), which is what a replay that compensates
+   * the saga reports in the end: an order cancelled after a replay is cancelled for its decline.
+   */
   private fail(why: string): void {
     const step = this.state.steps[this.state.currentStep];
-    if (step) step.nextSendAt = null;
-    this.state.failureReason = `${why} after ${step?.compensationAttempts ?? 0} attempts`;
+    const trouble = `${why} after ${step?.compensationAttempts ?? 0} attempts`;
+    if (step) {
+      step.nextSendAt = null;
+      step.error = trouble;
+    }
+    this.state.failureReason ??= trouble;
     this.state.nextAttemptAt = null;
-    this.setStatus('failed', this.state.failureReason);
+    this.setStatus('failed', trouble);
   }
 
   private finish(status: Extract<SagaStatus, 'completed' | 'compensated'>): void {

@@ -141,6 +141,18 @@ export class AdminWorld {
     return (await this.orchestrator.store.load(this.db, sagaId))?.state.status;
   }
 
+  /**
+   * What the relay does once it has sent them: the outbox rows are marked published (no relay runs
+   * here). The sweeper resends only what has left the outbox.
+   */
+  async relayed(): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ published_at: new Date() })
+      .where('published_at', 'is', null)
+      .execute();
+  }
+
   /** What a request must not change when it is refused. */
   async writes(): Promise<{ log: number; outbox: number; versions: number }> {
     const count = async (table: 'saga_log' | 'outbox') =>
