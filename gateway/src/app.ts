@@ -9,6 +9,7 @@ import {
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Redis } from 'ioredis';
 import { authenticator, decorateIdentity } from './auth/jwt-auth.ts';
+import { cachedTokenVerifier } from './auth/token-cache.ts';
 import { registerBodyParsers } from './http/body-parsers.ts';
 import { gatewayErrorHandler, gatewayNotFoundHandler } from './http/problems.ts';
 import type { GatewayConfig } from './options.ts';
@@ -80,7 +81,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     metrics,
     clock,
     redis: deps.redis,
-    authenticate: authenticator(createTokenVerifier(config.jwt, clock)),
+    authenticate: authenticator(cachedTokenVerifier(createTokenVerifier(config.jwt, clock), { now: clock })),
   });
   return app;
 }
