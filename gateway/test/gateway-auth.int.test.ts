@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { request } from 'node:http';
 import { signToken } from '@conveyor/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EchoGateway, startEchoGateway } from './support/echo-gateway.ts';
 import {
   b64,
   bearer,
@@ -13,28 +14,12 @@ import {
   tokenWithClaims,
 } from './support/gateway-under-test.ts';
 import { call } from './support/http.ts';
-import { startUpstream, type UpstreamProcess } from './support/upstream-process.ts';
 
-let users: UpstreamProcess;
-let orders: UpstreamProcess;
-let inventory: UpstreamProcess;
-let gateway: RunningGateway;
-
+let world: EchoGateway;
 beforeAll(async () => {
-  [users, orders, inventory] = await Promise.all([
-    startUpstream('users'),
-    startUpstream('orders'),
-    startUpstream('inventory'),
-  ]);
-  gateway = await startGateway({
-    upstreams: { users: [users.url], orders: [orders.url], inventory: [inventory.url] },
-  });
+  world = await startEchoGateway();
 });
-
-afterAll(async () => {
-  await gateway?.close();
-  await Promise.all([users?.kill(), orders?.kill(), inventory?.kill()]);
-});
+afterAll(() => world?.close());
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const inOneHour = () => nowSeconds() + 3600;
@@ -134,7 +119,7 @@ describe('auth matrix', () => {
   ];
 
   it.each(cases)('%s: %s answers %i', async (_case, path, status, reason, headers) => {
-    const answer = await call(gateway.url, path, { headers: headers() });
+    const answer = await call(world.gateway.url, path, { headers: headers() });
     expect(answer.status).toBe(status);
     if (status === 401) {
       expect(answer.headers.get('content-type')).toContain('application/problem+json');
@@ -152,19 +137,22 @@ describe('auth matrix', () => {
   });
 
   it('never lets a refused request reach the upstream', async () => {
-    const before = (await call<unknown[]>(orders.url, '/__log')).body.length;
-    await call(gateway.url, '/api/orders', {
+    const before = (await call<unknown[]>(world.orders.url, '/__log')).body.length;
+    await call(world.gateway.url, '/api/orders', {
       method: 'POST',
       body: '{}',
       headers: { 'content-type': 'application/json' },
     });
-    await call(gateway.url, '/admin/sagas/s-1/abort', { method: 'POST', headers: bearer(tokenFor('u-1')) });
-    expect((await call<unknown[]>(orders.url, '/__log')).body.length).toBe(before);
+    await call(world.gateway.url, '/admin/sagas/s-1/abort', {
+      method: 'POST',
+      headers: bearer(tokenFor('u-1')),
+    });
+    expect((await call<unknown[]>(world.orders.url, '/__log')).body.length).toBe(before);
   });
 
   it('treats a bad token on a public route as anonymous', async () => {
     const expired = tokenFor('u-1', ['user'], { issuedAt: Date.now() - 7_200_000, ttlSeconds: 60 });
-    const answer = await call<Echo>(gateway.url, '/api/products', { headers: bearer(expired) });
+    const answer = await call<Echo>(world.gateway.url, '/api/products', { headers: bearer(expired) });
     expect(answer.status).toBe(200);
     expect(answer.body.headers['x-user-id']).toBeUndefined();
   });
@@ -181,7 +169,7 @@ describe('auth matrix', () => {
           ...TEST_JWT,
           key: { algorithm, publicKey: String(pair.publicKey.export({ type: 'spki', format: 'pem' })) },
         },
-        upstreams: { users: [users.url], orders: [orders.url], inventory: [inventory.url] },
+        upstreams: world.urls,
       });
       try {
         const good = signToken(
@@ -206,7 +194,7 @@ describe('issuer and audience (JWT_ISSUER, JWT_AUDIENCE)', () => {
   beforeAll(async () => {
     strict = await startGateway({
       jwt: { ...TEST_JWT, issuer: 'https://id.conveyor.dev', audience: 'conveyor-api' },
-      upstreams: { users: [users.url], orders: [orders.url], inventory: [inventory.url] },
+      upstreams: world.urls,
     });
   });
   afterAll(() => strict?.close());
@@ -241,7 +229,7 @@ describe('identity upstream', () => {
 
   it("forwards the caller's Authorization unchanged and never an x-user-id or x-user-roles, even forged", async () => {
     const token = tokenFor('u-1', ['user', 'support']);
-    const answer = await call<Echo>(gateway.url, '/api/users/u-1', {
+    const answer = await call<Echo>(world.gateway.url, '/api/users/u-1', {
       headers: { ...bearer(token), 'x-user-id': 'admin-1', 'x-user-roles': 'admin' },
     });
     expect(answer.status).toBe(200);
@@ -250,7 +238,7 @@ describe('identity upstream', () => {
   });
 
   it('sends no identity at all for an anonymous caller who claims one', async () => {
-    const answer = await call<Echo>(gateway.url, '/api/products', {
+    const answer = await call<Echo>(world.gateway.url, '/api/products', {
       headers: { 'x-user-id': 'admin-1', 'X-User-Roles': 'admin' },
     });
     expect(answer.status).toBe(200);
@@ -262,7 +250,7 @@ describe('identity upstream', () => {
     // fetch refuses to send a Connection header; node:http does not.
     const token = tokenFor('u-1');
     const echo = await new Promise<Echo>((resolve, reject) => {
-      const req = request(`${gateway.url}/api/orders`, {
+      const req = request(`${world.gateway.url}/api/orders`, {
         headers: {
           ...bearer(token),
           connection: 'authorization, x-user-id, x-correlation-id, x-forwarded-for',
@@ -287,7 +275,7 @@ describe('identity upstream', () => {
 
 describe('correlation id', () => {
   it('carries the caller id to the upstream and back', async () => {
-    const answer = await call<Echo>(gateway.url, '/api/orders/o-1', {
+    const answer = await call<Echo>(world.gateway.url, '/api/orders/o-1', {
       headers: { ...bearer(tokenFor('u-1')), 'x-correlation-id': 'checkout-42' },
     });
     expect(answer.body.headers['x-correlation-id']).toBe('checkout-42');
@@ -296,7 +284,7 @@ describe('correlation id', () => {
 
   it('makes one when the caller sent none (or an unusable one) and returns it', async () => {
     for (const headers of [{}, { 'x-correlation-id': 'has spaces in it' }] as Record<string, string>[]) {
-      const answer = await call<Echo>(gateway.url, '/api/products', { headers });
+      const answer = await call<Echo>(world.gateway.url, '/api/products', { headers });
       const id = answer.headers.get('x-correlation-id');
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       expect(answer.body.headers['x-correlation-id']).toBe(id);
@@ -304,7 +292,9 @@ describe('correlation id', () => {
   });
 
   it('is returned on refusals too', async () => {
-    const answer = await call(gateway.url, '/api/orders', { headers: { 'x-correlation-id': 'no-token-7' } });
+    const answer = await call(world.gateway.url, '/api/orders', {
+      headers: { 'x-correlation-id': 'no-token-7' },
+    });
     expect(answer.status).toBe(401);
     expect(answer.headers.get('x-correlation-id')).toBe('no-token-7');
   });

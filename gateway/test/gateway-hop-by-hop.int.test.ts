@@ -1,41 +1,21 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  type Echo,
-  type RunningGateway,
-  startGateway,
-  tokenFor,
-} from './support/gateway-under-test.ts';
+import { type EchoGateway, startEchoGateway } from './support/echo-gateway.ts';
+import { bearer, type Echo, tokenFor } from './support/gateway-under-test.ts';
 import { call } from './support/http.ts';
-import { startUpstream, type UpstreamProcess } from './support/upstream-process.ts';
 
-let users: UpstreamProcess;
-let orders: UpstreamProcess;
-let inventory: UpstreamProcess;
-let gateway: RunningGateway;
-
+let world: EchoGateway;
 beforeAll(async () => {
-  [users, orders, inventory] = await Promise.all([
-    startUpstream('users'),
-    startUpstream('orders'),
-    startUpstream('inventory'),
-  ]);
-  gateway = await startGateway({
-    upstreams: { users: [users.url], orders: [orders.url], inventory: [inventory.url] },
+  world = await startEchoGateway(() => ({
     // One failure counted against an upstream would eject it for a minute (no readiness probe
     // readmits it sooner, so an ejection stays visible).
     ejectAfterFailures: 1,
     ejectCooldownMs: 60_000,
     readinessProbeIntervalMs: 60_000,
     rateLimits: { users: { max: 1_000 }, orders: { max: 1_000 }, products: { max: 1_000 } },
-  });
+  }));
 });
-
-afterAll(async () => {
-  await gateway?.close();
-  await Promise.all([users?.kill(), orders?.kill(), inventory?.kill()]);
-});
+afterAll(() => world?.close());
 
 interface Sent {
   method: string;
@@ -48,7 +28,7 @@ interface Sent {
 /** node:http, because fetch refuses to send most of these headers; a fresh connection each. */
 function send(sent: Sent): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${gateway.url}${sent.path}`, {
+    const req = request(`${world.gateway.url}${sent.path}`, {
       method: sent.method,
       headers: sent.headers,
       agent: false,
@@ -222,14 +202,11 @@ describe('hop-by-hop headers from callers', () => {
     // Forwarded without the header, not refused: every one of them can be served.
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
 
-    const normal = await call(gateway.url, '/api/products');
+    const normal = await call(world.gateway.url, '/api/products');
     expect(normal.status).toBe(200);
     const health = await call<{
-      services: Record<
-        string,
-        { instances: { ejected: number }; upstreams: { ejected: boolean }[] }
-      >;
-    }>(gateway.url, '/health');
+      services: Record<string, { instances: { ejected: number }; upstreams: { ejected: boolean }[] }>;
+    }>(world.gateway.url, '/health');
     for (const [service, report] of Object.entries(health.body.services)) {
       expect(report.instances.ejected, service).toBe(0);
       expect(
@@ -237,7 +214,7 @@ describe('hop-by-hop headers from callers', () => {
         service,
       ).toBe(true);
     }
-    const metrics = (await call<string>(gateway.url, '/metrics')).body;
+    const metrics = (await call<string>(world.gateway.url, '/metrics')).body;
     expect(metrics).not.toMatch(
       /gateway_upstream_request_duration_seconds_count\{[^}]*outcome="(reset|unsendable|5\d\d)"/,
     );

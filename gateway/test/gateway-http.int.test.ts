@@ -1,43 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  type Echo,
-  type RunningGateway,
-  startGateway,
-  tokenFor,
-} from './support/gateway-under-test.ts';
+import { type EchoGateway, startEchoGateway } from './support/echo-gateway.ts';
+import { bearer, type Echo, tokenFor } from './support/gateway-under-test.ts';
 import { call } from './support/http.ts';
-import { freePort, startUpstream, type UpstreamProcess } from './support/upstream-process.ts';
+import { freePort } from './support/upstream-process.ts';
 
-let users: UpstreamProcess;
-let orders: UpstreamProcess;
-let inventory: UpstreamProcess;
-let gateway: RunningGateway;
+let world: EchoGateway;
 let deadPort: number;
 const admin = bearer(tokenFor('ops-1', ['user', 'admin']));
 
 beforeAll(async () => {
-  [users, orders, inventory, deadPort] = await Promise.all([
-    startUpstream('users'),
-    startUpstream('orders'),
-    startUpstream('inventory'),
-    freePort(),
-  ]);
-  gateway = await startGateway({
-    upstreams: {
-      users: [users.url],
-      // A second inventory instance that is not running: /health reports it, traffic avoids it.
-      orders: [orders.url],
-      inventory: [inventory.url, `http://127.0.0.1:${deadPort}`],
-    },
+  deadPort = await freePort();
+  world = await startEchoGateway(({ urls }) => ({
+    // A second inventory instance that is not running: /health reports it, traffic avoids it.
+    upstreams: { ...urls, inventory: [...urls.inventory, `http://127.0.0.1:${deadPort}`] },
     bodyLimitBytes: 1_024,
-  });
+  }));
 });
-
-afterAll(async () => {
-  await gateway?.close();
-  await Promise.all([users?.kill(), orders?.kill(), inventory?.kill()]);
-});
+afterAll(() => world?.close());
 
 describe('routes', () => {
   it.each([
@@ -57,13 +36,13 @@ describe('routes', () => {
     ],
     ['/admin/sagas/s-1', 'orders', '/admin/sagas/s-1'],
   ])('%s goes to %s as %s', async (path, service, upstreamPath) => {
-    const answer = await call<Echo>(gateway.url, path, { headers: admin });
+    const answer = await call<Echo>(world.gateway.url, path, { headers: admin });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ name: service, url: upstreamPath, method: 'GET' });
   });
 
   it('keeps the method and rewrites the path of writes too', async () => {
-    const answer = await call<Echo>(gateway.url, '/admin/sagas/s-1/compensations/replay', {
+    const answer = await call<Echo>(world.gateway.url, '/admin/sagas/s-1/compensations/replay', {
       method: 'POST',
       headers: admin,
     });
@@ -76,14 +55,14 @@ describe('routes', () => {
 
   it('answers an unknown route with a 404 problem', async () => {
     for (const path of ['/api/usersx', '/api/payments', '/admin/other', '/']) {
-      const answer = await call(gateway.url, path, { headers: admin });
+      const answer = await call(world.gateway.url, path, { headers: admin });
       expect(answer.status).toBe(404);
       expect(answer.body).toMatchObject({ status: 404, code: 'GATEWAY_ROUTE_NOT_FOUND' });
     }
   });
 
   it('refuses paths that climb out of the service prefix', async () => {
-    const answer = await call(gateway.url, '/api/products/..%2fadmin%2fsagas', { headers: admin });
+    const answer = await call(world.gateway.url, '/api/products/..%2fadmin%2fsagas', { headers: admin });
     expect(answer.status).toBe(400);
     expect(answer.headers.get('content-type')).toContain('application/problem+json');
   });
@@ -92,7 +71,7 @@ describe('routes', () => {
 describe('bodies', () => {
   it('forwards JSON byte for byte (no re-serialisation)', async () => {
     const raw = '{ "amount": 12345678901234567890, "b": 1, "a": 2 }';
-    const answer = await call<Echo>(gateway.url, '/api/orders', {
+    const answer = await call<Echo>(world.gateway.url, '/api/orders', {
       method: 'POST',
       headers: { ...admin, 'content-type': 'application/json' },
       body: raw,
@@ -103,7 +82,7 @@ describe('bodies', () => {
   });
 
   it('forwards other media types as they came', async () => {
-    const answer = await call<Echo>(gateway.url, '/api/users/u-1/avatar', {
+    const answer = await call<Echo>(world.gateway.url, '/api/users/u-1/avatar', {
       method: 'PUT',
       headers: { ...admin, 'content-type': 'text/plain' },
       body: 'plain text',
@@ -113,9 +92,9 @@ describe('bodies', () => {
   });
 
   it('answers malformed JSON with 400 at the gateway', async () => {
-    const before = (await call<unknown[]>(orders.url, '/__log')).body.length;
+    const before = (await call<unknown[]>(world.orders.url, '/__log')).body.length;
     for (const body of ['{"amount":', '']) {
-      const answer = await call(gateway.url, '/api/orders', {
+      const answer = await call(world.gateway.url, '/api/orders', {
         method: 'POST',
         headers: { ...admin, 'content-type': 'application/json' },
         body,
@@ -124,11 +103,11 @@ describe('bodies', () => {
       expect(answer.headers.get('content-type')).toContain('application/problem+json');
       expect(answer.body).toMatchObject({ code: 'CONVEYOR_INVALID_REQUEST', errors: [{ field: 'body' }] });
     }
-    expect((await call<unknown[]>(orders.url, '/__log')).body.length).toBe(before);
+    expect((await call<unknown[]>(world.orders.url, '/__log')).body.length).toBe(before);
   });
 
   it('answers a body over the limit with 413 at the gateway', async () => {
-    const answer = await call(gateway.url, '/api/orders', {
+    const answer = await call(world.gateway.url, '/api/orders', {
       method: 'POST',
       headers: { ...admin, 'content-type': 'application/json' },
       body: JSON.stringify({ note: 'x'.repeat(2_000) }),
@@ -138,7 +117,7 @@ describe('bodies', () => {
   });
 
   it('checks the token before reading the body', async () => {
-    const answer = await call(gateway.url, '/api/orders', {
+    const answer = await call(world.gateway.url, '/api/orders', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ note: 'x'.repeat(2_000) }),
@@ -155,7 +134,7 @@ describe('/health and /metrics', () => {
         string,
         { status: string; instances: Record<string, number>; upstreams: { url: string; status: string }[] }
       >;
-    }>(gateway.url, '/health');
+    }>(world.gateway.url, '/health');
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe('degraded');
     expect(answer.body.services.users).toMatchObject({
@@ -167,22 +146,22 @@ describe('/health and /metrics', () => {
       status: 'degraded',
       instances: { total: 2, up: 1, down: 1 },
       upstreams: [
-        { url: inventory.url, status: 'up' },
+        { url: world.inventory.url, status: 'up' },
         { url: `http://127.0.0.1:${deadPort}`, status: 'down' },
       ],
     });
   });
 
   it('counts requests and latencies per route and upstream outcomes', async () => {
-    await call(gateway.url, '/api/products/p-2');
-    await call(gateway.url, '/api/products/p-3');
-    const text = (await call<string>(gateway.url, '/metrics')).body;
+    await call(world.gateway.url, '/api/products/p-2');
+    await call(world.gateway.url, '/api/products/p-3');
+    const text = (await call<string>(world.gateway.url, '/metrics')).body;
     expect(text).toMatch(
       /http_request_duration_seconds_count\{[^}]*route="\/api\/products\/\*",status="200"\} \d+/,
     );
     expect(text).toMatch(
       new RegExp(
-        `gateway_upstream_request_duration_seconds_count\\{[^}]*service="inventory",instance="${inventory.url}",outcome="200"\\}`,
+        `gateway_upstream_request_duration_seconds_count\\{[^}]*service="inventory",instance="${world.inventory.url}",outcome="200"\\}`,
       ),
     );
     expect(text).toMatch(/gateway_upstream_instances\{[^}]*service="users",state="available"\} 1/);
