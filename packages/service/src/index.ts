@@ -16,6 +16,5 @@ export { loadServiceConfig, type ServiceConfig } from './service-config.ts';
 export {
   createServiceDeps,
   type ServiceDeps,
-  type ServiceDepsOptions,
   type ServiceOverrides,
 } from './service-deps.ts';
