@@ -4,7 +4,7 @@
 // TypeScript entry point. Signals are forwarded so that Ctrl-C / SIGTERM reach the child, which
 // stops what it started.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +34,8 @@ if (major < 20 || (major === 20 && minor < 19)) {
 }
 
 ensureDependencies();
+if (command === 'start' || command === 'test') ensureAdminPage();
+if (command === 'test') ensureChromium();
 
 const child = spawn(process.execPath, [...entries[command], ...rest], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -63,4 +65,61 @@ function ensureDependencies() {
     );
     process.exit(result.status ?? 1);
   }
+}
+
+/** Builds the saga inspector (admin-ui) the gateway serves at /admin when its sources are newer than the build. */
+function ensureAdminPage() {
+  const dir = join(root, 'admin-ui');
+  const built = join(dir, 'dist', 'index.html');
+  const sources = [join(dir, 'index.html'), join(dir, 'vite.config.ts'), ...filesUnder(join(dir, 'src'))];
+  const newest = Math.max(...sources.map((file) => statSync(file).mtimeMs));
+  if (existsSync(built) && statSync(built).mtimeMs >= newest) return;
+  console.log('Building the admin page (admin-ui, vite build)...');
+  const result = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'],
+    {
+      cwd: dir,
+      stdio: 'inherit',
+    },
+  );
+  if (result.status !== 0) {
+    console.error(
+      `Building admin-ui failed (exit ${result.status}); fix the error above and run the command again.`,
+    );
+    process.exit(result.status ?? 1);
+  }
+}
+
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/**
+ * The browser test drives Debian's Chromium (CHROMIUM_PATH, else chromium on the PATH). When it is
+ * missing and this runs as root with apt-get (CI, a fresh machine), it is installed, as .ci/run
+ * installs Java; otherwise the reason is printed and the browser test fails naming it.
+ */
+function ensureChromium() {
+  if (process.env.CHROMIUM_PATH || onPath('chromium') || onPath('chromium-browser')) return;
+  if (process.getuid?.() !== 0 || !onPath('apt-get')) {
+    console.warn(
+      'Chromium was not found: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH.',
+    );
+    return;
+  }
+  console.log('Installing Chromium for the browser test (apt-get install chromium)...');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const install =
+    update.status === 0
+      ? spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env })
+      : update;
+  if (install.status !== 0) console.warn('Installing Chromium failed: the browser test will say so.');
+}
+
+function onPath(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }

@@ -2,6 +2,7 @@ import type { Access } from '@conveyor/http';
 import httpProxy from '@fastify/http-proxy';
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import type { Redis } from 'ioredis';
+import { registerAdminPage } from './admin/admin-page.ts';
 import { routeGuard } from './auth/route-guard.ts';
 import { registerRateLimit } from './http/rate-limit.ts';
 import { type GatewayConfig, RATE_LIMIT_GROUPS, type RateLimitGroup, type ServiceName } from './options.ts';
@@ -61,6 +62,16 @@ export const GATEWAY_ROUTES: readonly GatewayRoute[] = [
     access: { role: 'admin' },
     rateLimitGroup: 'admin',
   },
+  // Each service's own admin API (messages, projections, dead letters) under its name.
+  ...(['users', 'orders', 'inventory'] as const).map(
+    (service): GatewayRoute => ({
+      prefix: `/admin/${service}`,
+      rewritePrefix: '/admin',
+      service,
+      access: { role: 'admin' },
+      rateLimitGroup: 'admin',
+    }),
+  ),
 ];
 
 export interface RoutesContext {
@@ -82,6 +93,7 @@ const MAX_CONNECT_TIMEOUT_MS = 2_000;
  * parsing (413/400), then `forward`.
  */
 export async function registerRoutes(app: FastifyInstance, context: RoutesContext): Promise<void> {
+  registerAdminPage(app);
   for (const group of RATE_LIMIT_GROUPS) {
     await app.register(async (scope) => {
       scope.addHook('onRequest', context.authenticate);

@@ -9,6 +9,8 @@ export {
   type SagaSummaryView,
   type TimelineEntryView,
 } from './admin/admin-schemas.ts';
+export type { JourneyMessageView, MessageRecordsView, SagaJourneyView } from './admin/journey-schemas.ts';
+export type { MessageSources } from './admin/message-sources.ts';
 export { getSaga, listSagas } from './admin/saga-queries.ts';
 export { sagaMigrations } from './db/migrations.ts';
 export {

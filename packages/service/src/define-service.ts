@@ -18,6 +18,7 @@ import { DEFAULT_PARTITIONS, type TopicKey, topicBindings, topicNames } from '@c
 import type { FastifyInstance } from 'fastify';
 import type { Migration } from 'kysely';
 import type { Logger } from 'pino';
+import { serviceAdminRoutes } from './admin/service-admin-routes.ts';
 import { registerOutboxMetrics } from './internal/outbox-metrics.ts';
 import type { ServiceConfig } from './service-config.ts';
 import type { ServiceDeps, ServiceOverrides } from './service-deps.ts';
@@ -195,6 +196,16 @@ export function defineService<
         }
 
         const app = await parts.app();
+        await app.register(serviceAdminRoutes, {
+          service: definition.name,
+          db: eventsView(deps.db),
+          kafka: deps.kafka,
+          codec: deps.codec,
+          namespace: deps.namespace,
+          topics: definition.topics.map((key) => deps.topics[key]),
+          projections: projections(deps.namespace),
+          logger: deps.logger,
+        });
         const service: StartedService<Deps, Parts> = {
           app,
           stop: stop(),

@@ -1,3 +1,7 @@
+export { ServiceAdminErrorCodes } from './admin/admin-errors.ts';
+export type { DeadLetterTopic } from './admin/dead-letter-topics.ts';
+export { lookupMessages, type MessageLookup } from './admin/message-lookup.ts';
+export type { ProjectionStatus, RebuildRun } from './admin/projection-status.ts';
 export {
   type DefinedService,
   defineService,

@@ -1,4 +1,11 @@
-import { type EnvReader, envReader, type JwtSettings, type LogLevel, loadJwtSettings } from '@conveyor/http';
+import {
+  type EnvReader,
+  envReader,
+  invalidEnvironment,
+  type JwtSettings,
+  type LogLevel,
+  loadJwtSettings,
+} from '@conveyor/http';
 
 /** What every service reads from its environment; a service's own config extends it. */
 export interface ServiceConfig {
@@ -24,6 +31,11 @@ export interface ServiceConfig {
   logLevel: LogLevel;
   /** How callers' bearer tokens are checked (JWT_*); the development secret only on loopback. */
   jwt: JwtSettings;
+  /**
+   * Base URLs of the services whose admin APIs this one's admin views join (`ADMIN_PEER_URLS`,
+   * comma-separated; orders asks the saga participants about a saga's messages). @default none
+   */
+  adminPeerUrls?: string[];
 }
 
 export interface ServiceConfigDefaults {
@@ -61,6 +73,14 @@ export function loadServiceConfig<Own>(
     port: read.port('PORT', defaults.port),
     logLevel: read.logLevel(),
     jwt: loadJwtSettings(env, { host }),
+    adminPeerUrls: env.ADMIN_PEER_URLS ? urls(read, 'ADMIN_PEER_URLS') : [],
   };
   return own ? { ...shared, ...own(read) } : shared;
+}
+
+function urls(read: EnvReader, name: string): string[] {
+  const list = read.list(name);
+  const bad = list.find((url) => !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol));
+  if (bad !== undefined) throw invalidEnvironment(name, 'comma-separated http(s) URLs', bad);
+  return list;
 }

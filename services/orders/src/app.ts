@@ -1,6 +1,7 @@
+import { eventsView } from '@conveyor/events';
 import { Gauge, Histogram, type Registry } from '@conveyor/http';
 import { type SagaMetricsHooks, type SagaOrchestrator, sagaAdminRoutes, sagaView } from '@conveyor/saga';
-import { type ServiceAppFor, serviceAppFor } from '@conveyor/service';
+import { lookupMessages, type ServiceAppFor, serviceAppFor } from '@conveyor/service';
 import { createBuses } from './application/buses.ts';
 import { DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS } from './application/idempotency-keys.ts';
 import type { OrdersDeps } from './deps.ts';
@@ -9,6 +10,8 @@ import { ordersRoutes } from './http/orders.routes.ts';
 export interface BuildAppOptions extends ServiceAppFor {
   /** How long a caller's Idempotency-Key answers with its order. @default 86400 */
   idempotencyKeyTtlSeconds?: number;
+  /** The participants' services, asked about a saga's messages for its journey. @default [] */
+  adminPeerUrls?: readonly string[];
 }
 
 /**
@@ -22,7 +25,14 @@ export async function buildApp(deps: OrdersDeps, orchestrator: SagaOrchestrator,
     idempotencyKeyTtlSeconds: options.idempotencyKeyTtlSeconds ?? DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS,
   });
   await app.register(ordersRoutes, { commands, queries });
-  await app.register(sagaAdminRoutes, { orchestrator, db: sagaView(deps.db) });
+  await app.register(sagaAdminRoutes, {
+    orchestrator,
+    db: sagaView(deps.db),
+    messageSources: {
+      local: (ids) => lookupMessages(eventsView(deps.db), deps.service, ids),
+      peers: options.adminPeerUrls ?? [],
+    },
+  });
   return app;
 }
 

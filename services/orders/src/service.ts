@@ -58,6 +58,7 @@ export const ordersService = defineService({
           verifyToken,
           logger,
           idempotencyKeyTtlSeconds: config.idempotencyKeyTtlSeconds,
+          adminPeerUrls: config.adminPeerUrls,
         }),
     };
   },

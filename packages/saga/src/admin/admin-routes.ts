@@ -7,12 +7,16 @@ import type { SagaAction, SagaActionOptions } from '../saga-orchestrator-options
 import {
   AbortBody,
   RetryBody,
+  SagaCounts,
   SagaDetail,
   SagaIdParams,
   SagaListQuery,
   SagaPage,
   SagaSummary,
 } from './admin-schemas.ts';
+import { SagaJourney } from './journey-schemas.ts';
+import { lookupThrough, type MessageSources } from './message-sources.ts';
+import { sagaJourney } from './saga-journey.ts';
 import { getSaga, listSagas, summary } from './saga-queries.ts';
 
 export interface SagaAdminRoutesOptions {
@@ -22,6 +26,12 @@ export interface SagaAdminRoutesOptions {
   db: Kysely<SagaDatabase>;
   /** Reference time of the age filter and `ageMs`. @default () => new Date() */
   clock?: () => Date;
+  /**
+   * Where the journey (`GET /admin/sagas/:id/journey`) finds the outbox and inbox rows of a saga's
+   * messages: this service's tables and the participants' admin APIs. @default none: the journey
+   * lists the log's commands without their rows
+   */
+  messageSources?: MessageSources;
 }
 
 /**
@@ -46,10 +56,27 @@ export const sagaAdminRoutes: FastifyPluginAsyncTypebox<SagaAdminRoutesOptions> 
     (request) => listSagas(db, request.query, clock()),
   );
 
+  app.get('/admin/sagas/counts', { config, schema: { response: { 200: SagaCounts } } }, () =>
+    orchestrator.countByStatus(),
+  );
+
   app.get(
     '/admin/sagas/:id',
     { config, schema: { params: SagaIdParams, response: { 200: SagaDetail } } },
     (request) => getSaga(db, request.params.id, clock(), orchestrator.secretFields),
+  );
+
+  app.get(
+    '/admin/sagas/:id/journey',
+    { config, schema: { params: SagaIdParams, response: { 200: SagaJourney } } },
+    async (request) => {
+      const saga = await getSaga(db, request.params.id, clock(), orchestrator.secretFields);
+      const sources = options.messageSources;
+      return sagaJourney(
+        saga,
+        sources ? lookupThrough(sources, request.headers.authorization) : async () => [],
+      );
+    },
   );
 
   const act = async (id: string, action: SagaAction, options: SagaActionOptions = {}) =>

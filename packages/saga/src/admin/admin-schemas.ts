@@ -24,6 +24,16 @@ export const SagaListQuery = Type.Object(
   {
     status: Type.Optional(Type.Enum(SAGA_STATUSES)),
     type: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    correlationId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'Only the sagas of this correlation id' }),
+    ),
+    ref: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: "Only sagas whose start data holds this value at its top level (an order's id)",
+      }),
+    ),
     minAgeMs: Type.Optional(ageMs('Only sagas created at least this long ago')),
     maxAgeMs: Type.Optional(ageMs('Only sagas created at most this long ago')),
     limit: Type.Optional(
@@ -67,6 +77,11 @@ export const RetryBody = Nullable(
     },
     { additionalProperties: false },
   ),
+);
+
+/** Sagas by status, every status present (0 when none). */
+export const SagaCounts = Type.Object(
+  Object.fromEntries(SAGA_STATUSES.map((status) => [status, Type.Integer({ minimum: 0 })])),
 );
 
 export const SagaSummary = Type.Object({

@@ -47,6 +47,13 @@ export async function listSagas(
     ]);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.type !== undefined) query = query.where('type', '=', filter.type);
+  if (filter.correlationId !== undefined) query = query.where('correlation_id', '=', filter.correlationId);
+  const { ref } = filter;
+  // No index serves it: for an operator's search, a scan of the filtered sagas is acceptable.
+  if (ref !== undefined)
+    query = query.where(
+      sql<boolean>`EXISTS (SELECT 1 FROM jsonb_each_text(data) AS field WHERE field.value = ${ref})`,
+    );
   if (filter.minAgeMs !== undefined)
     query = query.where('created_at', '<=', new Date(now.getTime() - filter.minAgeMs));
   if (filter.maxAgeMs !== undefined)

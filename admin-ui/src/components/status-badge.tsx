@@ -1,0 +1,3 @@
+export function StatusBadge({ status }: { status: string }) {
+  return <span class={`badge status-${status.replaceAll(' ', '-')}`}>{status}</span>;
+}
