@@ -1,16 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import {
-  AvroCodec,
-  createDatabase,
-  type EventsDatabase,
-  ensureTopics,
-  eventsMigrations,
-  MessageCatalog,
-  migrate,
-} from '@conveyor/events';
+import type { AvroCodec, EventsDatabase, MessageCatalog } from '@conveyor/events';
+import { connectEventsClients } from '@conveyor/events/testing';
 import type { InfraEndpoints } from '@conveyor/infra-local';
 import { createTestDatabase, type TestDatabase, uniqueName } from '@conveyor/infra-local/testing';
-import { Kafka, logLevel, type Message } from 'kafkajs';
+import { type Kafka, logLevel, type Message } from 'kafkajs';
 import type { Kysely } from 'kysely';
 
 export const benchSchemasDir = fileURLToPath(new URL('../schemas', import.meta.url));
@@ -44,26 +37,22 @@ export async function createInfraWorld(
 ): Promise<InfraWorld> {
   const prefix = `bench_${scenario.replace(/\W/g, '_')}`;
   const database = await createTestDatabase(infra.databaseUrl, prefix);
-  const db = createDatabase<EventsDatabase>({
-    url: database.url,
-    applicationName: prefix,
-    ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
+  const clients = await connectEventsClients({
+    ...infra,
+    databaseUrl: database.url,
+    schemasDir: benchSchemasDir,
+    topic: uniqueName(`bench.${scenario}`),
+    partitions: BENCH_PARTITIONS,
+    clientId: prefix,
+    kafkaLogLevel: logLevel.NOTHING,
+    ...options,
   });
-  await migrate(db as Kysely<unknown>, eventsMigrations);
-  const kafka = new Kafka({ clientId: prefix, brokers: infra.kafkaBrokers, logLevel: logLevel.NOTHING });
-  const topic = uniqueName(`bench.${scenario}`);
-  await ensureTopics(kafka, [{ topic, partitions: BENCH_PARTITIONS }]);
-  const catalog = MessageCatalog.fromDirectories(benchSchemasDir);
-  const codec = AvroCodec.connect(infra.schemaRegistryUrl, catalog);
+  const { kafka, topic } = clients;
   return {
+    ...clients,
     database,
-    db,
-    kafka,
-    catalog,
-    codec,
-    topic,
     async close() {
-      await db.destroy();
+      await clients.destroy();
       await database.drop();
       const admin = kafka.admin();
       await admin.connect();

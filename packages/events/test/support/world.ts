@@ -5,19 +5,11 @@ import {
   type TestDatabase,
   uniqueName,
 } from '@conveyor/infra-local/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import { inject } from 'vitest';
-import {
-  AvroCodec,
-  createDatabase,
-  EventStore,
-  type EventsDatabase,
-  ensureTopics,
-  eventsMigrations,
-  MessageCatalog,
-  migrate,
-} from '../../src/index.ts';
+import { type AvroCodec, EventStore, type EventsDatabase, type MessageCatalog } from '../../src/index.ts';
+import { connectEventsClients } from '../../src/testing/index.ts';
 
 export const testSchemasDir = fileURLToPath(new URL('../schemas', import.meta.url));
 
@@ -37,24 +29,21 @@ export interface EventsWorld {
 export async function createEventsWorld(options: { partitions?: number } = {}): Promise<EventsWorld> {
   const infra = inject('infra');
   const database = await createTestDatabase(infra.databaseUrl, 'events_test');
-  const db = createDatabase<EventsDatabase>({ url: database.url });
-  await migrate(db, eventsMigrations);
-  const kafka = new Kafka({ clientId: 'events-test', brokers: infra.kafkaBrokers, logLevel: logLevel.ERROR });
-  const topic = uniqueName('test.items');
-  await ensureTopics(kafka, [{ topic, partitions: options.partitions ?? 3 }]);
-  const catalog = MessageCatalog.fromDirectories(testSchemasDir);
-  const codec = AvroCodec.connect(infra.schemaRegistryUrl, catalog);
+  const clients = await connectEventsClients({
+    ...infra,
+    databaseUrl: database.url,
+    schemasDir: testSchemasDir,
+    topic: uniqueName('test.items'),
+    partitions: options.partitions ?? 3,
+    clientId: 'events-test',
+  });
   return {
+    ...clients,
     database,
-    db,
-    kafka,
-    catalog,
-    codec,
-    store: new EventStore(db, catalog),
-    topic,
+    store: new EventStore(clients.db, clients.catalog),
     infra,
     async close() {
-      await db.destroy();
+      await clients.destroy();
       await database.drop();
     },
   };
