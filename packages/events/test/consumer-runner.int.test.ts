@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { uniqueName } from '@conveyor/infra-local/testing';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type ConsumerRunner,
@@ -225,5 +225,57 @@ describe('consumer runner', () => {
       ['untyped', '1', 'CONVEYOR_DECODE_FAILED'],
     ]);
     expect(dlq[1]?.headers['dlq-error']).toContain('no message-type header');
+  });
+
+  it('two batches that lock the same rows in opposite orders both apply, without waiting for the deadlock detector', async () => {
+    const { world } = await setup();
+    await sql`CREATE TABLE counters (name text PRIMARY KEY, n int NOT NULL)`.execute(world.db);
+    await sql`INSERT INTO counters VALUES ('a', 0), ('b', 0)`.execute(world.db);
+    // One key: both messages in one partition, so each consumer gets them as one batch.
+    await produce(world.kafka, world.topic, [
+      await itemMessage(world, item('agg-1', 1), `lock-1-${randomUUID()}`),
+      await itemMessage(world, item('agg-1', 2), `lock-2-${randomUUID()}`),
+    ]);
+    // Each consumer's first message locks its row, and waits until the other's has locked its own;
+    // their second messages then want each other's row.
+    const arrivals: Array<() => void> = [];
+    const bothLocked = Promise.all(
+      [0, 1].map((i) => new Promise<void>((resolve) => (arrivals[i] = resolve))),
+    ).then(() => Date.now());
+    const bump = (name: string) => (trx: Kysely<EffectsDatabase>) =>
+      sql`UPDATE counters SET n = n + 1 WHERE name = ${name}`.execute(trx);
+    for (const [i, [first, second]] of [
+      ['a', 'b'],
+      ['b', 'a'],
+    ].entries()) {
+      await startRunner(world, {
+        name: `locker-${i}`,
+        groupId: uniqueName(`locker-${i}`),
+        handlers: {
+          'test.item-added': async (message, trx) => {
+            const { version } = message.data as ItemAdded;
+            await bump(version === 1 ? (first as string) : (second as string))(trx);
+            if (version === 1) {
+              arrivals[i]?.();
+              await bothLocked;
+            }
+          },
+        },
+      });
+    }
+    const lockedAt = await bothLocked;
+    await eventually(
+      'both consumers done',
+      async () => {
+        const rows = await sql<{ n: number }>`SELECT n FROM counters ORDER BY name`.execute(world.db);
+        return rows.rows.every((r) => r.n === 2) || undefined;
+      },
+      20_000,
+      10,
+    );
+    // The deadlock detector would have taken deadlock_timeout (1 s here) to break the cycle.
+    expect(Date.now() - lockedAt).toBeLessThan(900);
+    const inbox = await world.db.selectFrom('inbox').select('consumer').execute();
+    expect(inbox.map((r) => r.consumer).sort()).toEqual(['locker-0', 'locker-0', 'locker-1', 'locker-1']);
   });
 });

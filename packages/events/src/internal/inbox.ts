@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { EventsDatabase } from '../db/tables.ts';
 import { eventsView } from '../outbox/outbox.ts';
+import { propertyOf } from './guards.ts';
 
 export type ApplyResult =
   | { status: 'applied' }
@@ -51,6 +52,17 @@ export async function applyOnce<DB extends EventsDatabase>(
   }
 }
 
+/** How long a batch transaction waits for a row lock before it is applied one message at a time. */
+const BATCH_LOCK_TIMEOUT = '100ms';
+
+/** SQLSTATEs of a transaction that lost a lock conflict: a deadlock, a lock wait past lock_timeout. */
+const LOCK_CONFLICTS = new Set(['40P01', '55P03']);
+
+/** Whether an error is a lost lock conflict: the message is not at fault, and runs again at once. */
+export function isLockConflict(error: unknown): boolean {
+  return LOCK_CONFLICTS.has(String(propertyOf(error, 'code')));
+}
+
 /** One message's effect, as applyBatchOnce runs it. */
 export interface InboxEffect<DB extends EventsDatabase> {
   messageId: string;
@@ -82,8 +94,14 @@ export async function applyBatchOnce<DB extends EventsDatabase>(
   try {
     return await db.transaction().execute(async (trx) => {
       const ids = effects.map((e) => e.messageId);
+      // The batch's effects lock rows in message order, and another batch (of another consumer in
+      // the same database) may lock the same rows in another order: rather than wait for the
+      // deadlock detector (1 s by default), a batch gives up after BATCH_LOCK_TIMEOUT, and its
+      // messages are applied one at a time. Set in this statement, so that it costs no round trip.
       const recorded = await sql<{ message_id: string }>`
-        INSERT INTO inbox (consumer, message_id) SELECT ${consumer}, unnest(${ids}::text[])
+        WITH timeout AS (SELECT set_config('lock_timeout', ${BATCH_LOCK_TIMEOUT}, true))
+        INSERT INTO inbox (consumer, message_id) SELECT ${consumer}, id
+        FROM timeout, unnest(${ids}::text[]) AS id
         ON CONFLICT (consumer, message_id) DO NOTHING RETURNING message_id`.execute(trx);
       const fresh = new Set(recorded.rows.map((row) => row.message_id));
       for (const [index, effect] of effects.entries()) {
@@ -106,6 +124,8 @@ export async function applyBatchOnce<DB extends EventsDatabase>(
     });
   } catch (error) {
     if (effectFailure) return { status: 'failed', ...effectFailure };
+    // The inbox insert waited past the lock timeout (a copy of a message being applied elsewhere).
+    if (isLockConflict(error)) return { status: 'failed', index: undefined, error };
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import type { EventsDatabase } from '../db/tables.ts';
-import { applyBatchOnce } from './inbox.ts';
+import { applyBatchOnce, isLockConflict } from './inbox.ts';
 import type { ConsumedRecord } from './incoming-message.ts';
 import {
   applyPrepared,
@@ -80,7 +80,8 @@ async function applyRun<DB extends EventsDatabase>(
     { ...(failed ?? only).where, messages: toApply.length, err: result.error },
     'message handler failed in a batch; the batch rolled back',
   );
-  if (!failed) return oneAtATime(context, run, control);
+  // A lost lock conflict is not the message's fault: no attempt counted, no backoff.
+  if (!failed || isLockConflict(result.error)) return oneAtATime(context, run, control);
   // The messages before the failed one run again as a batch, the failed one alone with the
   // attempt it used counted, the rest as a batch again.
   const at = run.indexOf(failed);
