@@ -35,12 +35,18 @@ const USER_ID = /^[\x21-\x7e]{1,256}$/;
 const ROLE = /^[A-Za-z0-9_.:-]{1,64}$/;
 const BEARER = /^Bearer +([A-Za-z0-9_~+/.=-]+)$/i;
 
-const FAILURES: Record<string, [TokenFailureReason, string]> = {
-  FAST_JWT_MALFORMED: ['malformed-token', 'the token is malformed'],
-  FAST_JWT_INVALID_TYPE: ['malformed-token', 'the token is malformed'],
+/** A refusal's reason and the description a caller reads. */
+type Failure = readonly [TokenFailureReason, string];
+const MALFORMED: Failure = ['malformed-token', 'the token is malformed'];
+const BAD_SIGNATURE: Failure = ['invalid-signature', 'the token signature is invalid'];
+
+/** fast-jwt's error codes, by what they tell the caller. */
+const FAILURES: Record<string, Failure> = {
+  FAST_JWT_MALFORMED: MALFORMED,
+  FAST_JWT_INVALID_TYPE: MALFORMED,
   FAST_JWT_INVALID_PAYLOAD: ['malformed-token', 'the token payload is not a JSON object'],
-  FAST_JWT_INVALID_SIGNATURE: ['invalid-signature', 'the token signature is invalid'],
-  FAST_JWT_INVALID_KEY: ['invalid-signature', 'the token signature is invalid'],
+  FAST_JWT_INVALID_SIGNATURE: BAD_SIGNATURE,
+  FAST_JWT_INVALID_KEY: BAD_SIGNATURE,
   FAST_JWT_INVALID_ALGORITHM: [
     'unsupported-algorithm',
     'the token is signed with an algorithm not accepted here',
