@@ -27,3 +27,8 @@ export class TelemetryError extends Error {
 export function invalidTelemetryEnvironment(variable: string, expected: string): TelemetryError {
   return new TelemetryError('CONVEYOR_INVALID_ENVIRONMENT', `${variable}: ${expected}`, variable);
 }
+
+/** By code, not by class: a monorepo can load two copies of this package. */
+export function isTelemetryError(error: unknown): error is TelemetryError {
+  return error instanceof Error && Reflect.get(error, 'code') === 'CONVEYOR_INVALID_ENVIRONMENT';
+}

@@ -1,5 +1,5 @@
 export { TelemetryError, type TelemetryErrorCode, TelemetryErrorCodes } from './errors.ts';
-export { startTelemetry, type Telemetry } from './start-telemetry.ts';
+export { bootTelemetry, startTelemetry, type Telemetry } from './start-telemetry.ts';
 export {
   DEFAULT_ZIPKIN_URL,
   loadTelemetryConfig,

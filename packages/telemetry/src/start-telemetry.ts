@@ -1,3 +1,4 @@
+import { isTelemetryError } from './errors.ts';
 import { loadTelemetryConfig } from './telemetry-config.ts';
 import { disableTracing, enableTracing, traceLogFields } from './tracing.ts';
 
@@ -33,4 +34,18 @@ export async function startTelemetry(service: string, env: NodeJS.ProcessEnv): P
       await stopSdk();
     },
   };
+}
+
+/**
+ * startTelemetry for a process's entry point: a bad CONVEYOR_TRACING or ZIPKIN_URL is one line on
+ * stderr naming it, exit 1 (like every other variable a service reads).
+ */
+export async function bootTelemetry(service: string, env: NodeJS.ProcessEnv): Promise<Telemetry> {
+  try {
+    return await startTelemetry(service, env);
+  } catch (error) {
+    if (!isTelemetryError(error)) throw error;
+    process.stderr.write(`${service}: ${error.message}\n`);
+    process.exit(1);
+  }
 }

@@ -27,6 +27,12 @@ export async function startSdk(service: string, zipkinUrl: string): Promise<() =
   const exporter = new ZipkinExporter({ url: `${zipkinUrl}/api/v2/spans`, serviceName: service });
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': service }),
+    autoDetectResources: false,
+    // Traces only. Left unset, the SDK reads OTEL_* defaults and runs OTLP metric and log exporters
+    // towards localhost:4318, whose retries also held every shutdown up by about 8 s. Metrics are
+    // prom-client's (/metrics), logs pino's.
+    metricReaders: [],
+    logRecordProcessors: [],
     // One second instead of five: a trace is complete in Zipkin soon after the request.
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1_000 })],
     instrumentations: [
