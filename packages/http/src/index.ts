@@ -48,6 +48,7 @@ export {
   type TokenFailureReason,
   type TokenVerifier,
 } from './identity/token-verifier.ts';
+export { METRIC_NAMES, SAGA_METRIC_NAMES, SERVICE_METRIC_NAMES } from './metric-names.ts';
 export {
   Counter,
   createMetricsRegistry,
@@ -66,7 +67,7 @@ export {
   sendProblem,
   toProblem,
 } from './problem-details.ts';
-export { type HealthOptions, type ReadinessCheck, registerHealth } from './readiness.ts';
+export { type HealthOptions, type ReadinessCheck, registerHealth, withTimeout } from './readiness.ts';
 export { createServiceApp, type ServiceAppOptions } from './service-app.ts';
 export {
   createLogger,

@@ -1,6 +1,7 @@
 import type { DeadLetterHook } from '@conveyor/events';
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { METRIC_NAMES } from './metric-names.ts';
 
 /** One registry per service (not prom-client's global one), so tests can build several apps. */
 export function createMetricsRegistry(service: string): Registry {
@@ -13,7 +14,7 @@ export function createMetricsRegistry(service: string): Registry {
 /** Request counts and latencies by route and status, and /metrics in the Prometheus text format. */
 export function registerMetrics(app: FastifyInstance, registry: Registry): void {
   const duration = new Histogram({
-    name: 'http_request_duration_seconds',
+    name: METRIC_NAMES.httpRequestDuration,
     help: 'HTTP request latency by route and status',
     labelNames: ['method', 'route', 'status'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
@@ -41,7 +42,7 @@ export function registerMetrics(app: FastifyInstance, registry: Registry): void 
  */
 export function deadLetterCounter(registry: Registry): DeadLetterHook {
   const counter = new Counter({
-    name: 'dead_letters_total',
+    name: METRIC_NAMES.deadLetters,
     help: 'Messages sent to a dead-letter topic, by the consumer or projection that gave up on them',
     labelNames: ['consumer', 'topic', 'code'],
     registers: [registry],

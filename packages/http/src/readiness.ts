@@ -34,7 +34,8 @@ export function registerHealth(app: FastifyInstance, options: HealthOptions): vo
   });
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** The promise, or a rejection after `ms` (a probe that hangs must not hold its caller). */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,

@@ -66,6 +66,16 @@ export class SagaOrchestrator {
     return [...this.definitions.keys()];
   }
 
+  /** The consumer group its replies are read with (the consumer runner's default when unset). */
+  get groupId(): string {
+    return this.options.groupId || this.options.name || 'saga-orchestrator';
+  }
+
+  /** The topics its consumer reads: the replies. */
+  get topics(): readonly string[] {
+    return [this.repliesTopic];
+  }
+
   /**
    * Starts a saga on the newest version of its type: its instance, its first log rows and its first
    * command commit in one transaction (the caller's, when given, so a service can write its own rows
@@ -108,7 +118,7 @@ export class SagaOrchestrator {
       db: this.options.db,
       codec: this.options.codec,
       name: this.options.name ?? 'saga-orchestrator',
-      ...(this.options.groupId ? { groupId: this.options.groupId } : {}),
+      groupId: this.groupId,
       topics: [this.repliesTopic],
       handlers: Object.fromEntries(
         this.replyTypes().map((type) => [type, (message, trx) => this.onReply(message, trx)]),

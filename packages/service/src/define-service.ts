@@ -19,6 +19,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Migration } from 'kysely';
 import type { Logger } from 'pino';
 import { serviceAdminRoutes } from './admin/service-admin-routes.ts';
+import { type ConsumerGroup, registerConsumerLagMetrics } from './internal/consumer-lag-metrics.ts';
 import { registerOutboxMetrics } from './internal/outbox-metrics.ts';
 import type { ServiceConfig } from './service-config.ts';
 import type { ServiceDeps, ServiceOverrides } from './service-deps.ts';
@@ -39,6 +40,10 @@ export interface Worker {
   start(): Promise<void>;
   /** Finishes what is in flight and lets go (a consumer commits and leaves its group). */
   stop(): Promise<void>;
+  /** The Kafka consumer group it reads with, if any: its lag is on /metrics (consumer_lag_messages). */
+  readonly groupId?: string;
+  /** The topics that group reads (with groupId). */
+  readonly topics?: readonly string[];
 }
 
 /** What a service builds on its deps: its workers, and its app once they run. */
@@ -166,8 +171,9 @@ export function defineService<
 
         // Before the workers and the app: a first start creates the views the routes read.
         const hosts: ProjectionHost[] = [];
+        // On every service's /metrics, dead letters or not: one name set whatever the service.
+        const onDeadLetter = deadLetterCounter(deps.metrics);
         if (options.projections !== false) {
-          const onDeadLetter = deadLetterCounter(deps.metrics);
           for (const definitionOf of projections(deps.namespace)) {
             const host = new ProjectionHost({
               db: eventsView(deps.db),
@@ -189,11 +195,15 @@ export function defineService<
           verifyToken: createTokenVerifier(config.jwt),
           logger: deps.logger,
         });
+        const groups: ConsumerGroup[] = [];
         for (const worker of parts.workers ?? []) {
           if (options.workers && !options.workers.includes(worker.name)) continue;
           started.push(() => worker.stop());
           await worker.start();
+          if (worker.groupId !== undefined && worker.topics !== undefined)
+            groups.push({ groupId: worker.groupId, topics: worker.topics });
         }
+        started.push(registerConsumerLagMetrics(deps.metrics, deps.kafka, () => groups));
 
         const app = await parts.app();
         await app.register(serviceAdminRoutes, {

@@ -1,5 +1,5 @@
 import { eventsView } from '@conveyor/events';
-import { Gauge, Histogram, type Registry } from '@conveyor/http';
+import { Gauge, Histogram, METRIC_NAMES, type Registry } from '@conveyor/http';
 import { type SagaMetricsHooks, type SagaOrchestrator, sagaAdminRoutes, sagaView } from '@conveyor/saga';
 import { lookupMessages, type ServiceAppFor, serviceAppFor } from '@conveyor/service';
 import { createBuses } from './application/buses.ts';
@@ -39,7 +39,7 @@ export async function buildApp(deps: OrdersDeps, orchestrator: SagaOrchestrator,
 /** Saga counts by status, read when Prometheus scrapes. */
 function registerSagaCounts(registry: Registry, orchestrator: SagaOrchestrator) {
   new Gauge({
-    name: 'conveyor_sagas',
+    name: METRIC_NAMES.sagaInstances,
     help: 'Sagas by status',
     labelNames: ['status'],
     registers: [registry],
@@ -53,7 +53,7 @@ function registerSagaCounts(registry: Registry, orchestrator: SagaOrchestrator) 
 /** Step latency histogram fed by the orchestrator's metrics hooks. */
 export function sagaMetricsHooks(registry: Registry): SagaMetricsHooks {
   const latency = new Histogram({
-    name: 'conveyor_saga_step_seconds',
+    name: METRIC_NAMES.sagaStepDuration,
     help: 'Time from a saga command to its reply',
     labelNames: ['saga', 'step', 'action', 'outcome'],
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],

@@ -70,6 +70,8 @@ export const startOrdersService = ordersService.start;
 function sagaWorker(orchestrator: SagaOrchestrator): Worker {
   return {
     name: 'orders-saga-orchestrator',
+    groupId: orchestrator.groupId,
+    topics: orchestrator.topics,
     start: () => orchestrator.run(),
     stop: () => orchestrator.stop(),
   };

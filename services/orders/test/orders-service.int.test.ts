@@ -61,7 +61,10 @@ describe('startOrdersService', () => {
     const metrics = (await service.app.inject('/metrics')).body;
     expect(metrics).toMatch(/^outbox_backlog_messages\{service="orders"\} 0$/m);
     expect(metrics).toMatch(/^outbox_oldest_age_seconds\{service="orders"\} 0$/m);
-    expect(metrics).toContain('conveyor_sagas{');
+    expect(metrics).toContain('saga_instances{');
+    expect(metrics).toMatch(
+      /^consumer_lag_messages\{group="[^"]+orders-saga-orchestrator",topic="[^"]+",service="orders"\} \d+$/m,
+    );
 
     const groups = [
       `${namespace}.conveyor-projection.orders.order-details.g1.served`,

@@ -47,6 +47,10 @@ export class ConsumerRunner<DB extends EventsDatabase = EventsDatabase, Types = 
     return this.options.groupId;
   }
 
+  get topics(): readonly string[] {
+    return this.options.topics;
+  }
+
   /** Connects, joins the group and starts consuming; resolves once the consumer runs. */
   start(): Promise<void> {
     if (this.stopping) return Promise.reject(new Error('the consumer runner is stopping'));

@@ -1,10 +1,10 @@
 import type { OutboxBacklog } from '@conveyor/events';
-import { Gauge, type Registry } from '@conveyor/http';
+import { Gauge, METRIC_NAMES, type Registry } from '@conveyor/http';
 
 /** The outbox gauges of every service: one name each, whatever the service. */
 export const OUTBOX_METRICS = {
-  backlog: 'outbox_backlog_messages',
-  oldestAge: 'outbox_oldest_age_seconds',
+  backlog: METRIC_NAMES.outboxBacklog,
+  oldestAge: METRIC_NAMES.outboxOldestAge,
 } as const;
 
 /**
