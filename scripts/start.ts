@@ -1,8 +1,10 @@
 /**
- * `npm start [-- --replicas N]`: brings the infra up, runs the four services (N processes of each,
- * or CONVEYOR_REPLICAS; one by default) and the gateway as separate processes, creates a demo
- * user, and prints the URLs, a token for the demo user and a sample request. Runs until Ctrl-C /
- * SIGTERM, then stops the services and whatever infra it started itself.
+ * `npm start [-- --replicas N] [--tracing]`: brings the infra up, runs the four services (N
+ * processes of each, or CONVEYOR_REPLICAS; one by default) and the gateway as separate processes,
+ * creates a demo user, and prints the URLs, a token for the demo user and a sample request. With
+ * tracing (`--tracing`, CONVEYOR_TRACING=1, or ZIPKIN_URL set) Zipkin comes up too (or ZIPKIN_URL
+ * is used), every process sends its spans there, and a sample order is placed and its trace URL
+ * printed. Runs until Ctrl-C / SIGTERM, then stops the services and whatever infra it started itself.
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -10,23 +12,42 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DevStack, REPLICAS_VARIABLE, replicasOf, SERVICE_NAMES } from '@conveyor/devstack';
 import { loadGatewayConfig } from '@conveyor/gateway';
-import { down, endpointEnv, isInfraError, loadInfraConfig, redact, up } from '@conveyor/infra-local';
+import {
+  down,
+  endpointEnv,
+  findZipkinTrace,
+  isInfraError,
+  loadInfraConfig,
+  redact,
+  up,
+  zipkinTraceUrl,
+} from '@conveyor/infra-local';
+import { loadTelemetryConfig, TRACING_VARIABLE, ZIPKIN_URL_VARIABLE } from '@conveyor/telemetry';
 import pg from 'pg';
 
 const DEMO_EMAIL = 'demo@conveyor.dev';
 
-const USAGE = `usage: npm start [-- --replicas N]   (N processes of each service, 1 to 9; or ${REPLICAS_VARIABLE}=N)`;
+const USAGE =
+  `usage: npm start [-- --replicas N] [--tracing]   (N processes of each service, 1 to 9; or ${REPLICAS_VARIABLE}=N;` +
+  ` traces in Zipkin: or ${TRACING_VARIABLE}=1, or ZIPKIN_URL for your own)`;
 
-/** The replica count from `--replicas N` or CONVEYOR_REPLICAS; a bad flag or value exits 2 with the reason. */
-function replicasFromCommandLine(): number {
+/**
+ * The replica count from `--replicas N` or CONVEYOR_REPLICAS, and whether to trace (`--tracing`,
+ * CONVEYOR_TRACING=1 or ZIPKIN_URL); a bad flag or value exits 2 with the reason.
+ */
+function fromCommandLine(): { replicas: number; tracing: boolean } {
   try {
     const { values } = parseArgs({
       args: process.argv.slice(2),
-      options: { replicas: { type: 'string' } },
+      options: { replicas: { type: 'string' }, tracing: { type: 'boolean' } },
       strict: true,
       allowPositionals: false,
     });
-    return replicasOf(values.replicas, process.env);
+    const tracing =
+      values.tracing === true ||
+      loadTelemetryConfig(process.env).tracing ||
+      (process.env[ZIPKIN_URL_VARIABLE] ?? '').trim() !== '';
+    return { replicas: replicasOf(values.replicas, process.env), tracing };
   } catch (error) {
     console.error(`npm start: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     process.exit(2);
@@ -34,14 +55,14 @@ function replicasFromCommandLine(): number {
 }
 
 async function main(): Promise<void> {
-  const replicas = replicasFromCommandLine();
+  const { replicas, tracing } = fromCommandLine();
   // Before any infra or service starts, so that `npm start` stops at once with the gateway's own
   // one line (the development secret on a reachable GATEWAY_HOST, or with NODE_ENV=production).
   loadGatewayConfig(process.env);
   const config = loadInfraConfig();
-  console.log('Starting Conveyor infra (Kafka, schema registry, Postgres)...');
+  console.log(`Starting Conveyor infra (Kafka, schema registry, Postgres${tracing ? ', Zipkin' : ''})...`);
   const began = Date.now();
-  const infra = await up(config);
+  const infra = await up(config, { tracing });
   for (const part of infra.parts) {
     console.log(
       `  ${part.name.padEnd(16)} ${redact(part.address)}  (${part.mode}${part.started ? ', started now' : ''})`,
@@ -67,7 +88,21 @@ async function main(): Promise<void> {
   const logDir = join(config.cacheDir, 'logs', 'services');
   const each = replicas === 1 ? '' : ` (${replicas} processes of each)`;
   console.log(`\nStarting users, inventory, payments, orders${each} and the gateway (logs in ${logDir})...`);
-  stack = new DevStack({ rootDir: config.rootDir, infra: infra.endpoints, logDir, replicas });
+  const zipkinUrl = infra.endpoints.zipkinUrl;
+  const tracingEnv = zipkinUrl ? { [TRACING_VARIABLE]: '1', ZIPKIN_URL: zipkinUrl } : {};
+  stack = new DevStack({
+    rootDir: config.rootDir,
+    infra: infra.endpoints,
+    logDir,
+    replicas,
+    env: {
+      gateway: tracingEnv,
+      users: tracingEnv,
+      orders: tracingEnv,
+      inventory: tracingEnv,
+      payments: tracingEnv,
+    },
+  });
   try {
     await stack.start();
   } catch (error) {
@@ -93,6 +128,10 @@ async function main(): Promise<void> {
   console.log(
     `\nDemo user ${DEMO_EMAIL} (${userId}); its token (roles user, admin; 12 h):\n\n  export TOKEN=${token}\n`,
   );
+  // The token rides in the fragment, which the browser never sends: it reaches no server log.
+  console.log(
+    `Saga inspector (signed in as the demo admin):\n\n  ${stack.url('gateway')}/admin#token=${token}\n`,
+  );
   console.log('Place an order, then follow it:\n');
   console.log(
     `  curl -s -X POST ${stack.url('gateway')}/api/orders -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\\n` +
@@ -100,8 +139,41 @@ async function main(): Promise<void> {
   );
   console.log(`  curl -s ${stack.url('gateway')}/api/orders/<orderId> -H "Authorization: Bearer $TOKEN"`);
   console.log(`  curl -s ${stack.url('gateway')}/admin/sagas -H "Authorization: Bearer $TOKEN"`);
+  if (zipkinUrl) await sampleOrderTrace(stack, zipkinUrl, token, product?.id);
   console.log('\nPress Ctrl-C to stop.');
   setInterval(() => undefined, 1 << 30);
+}
+
+/** Places one order through the gateway and prints where Zipkin shows its trace. */
+async function sampleOrderTrace(
+  stack: DevStack,
+  zipkinUrl: string,
+  token: string,
+  productId: string | undefined,
+): Promise<void> {
+  console.log(`\nTraces: ${zipkinUrl}/zipkin/ (Zipkin UI)`);
+  if (productId === undefined) return;
+  const response = await fetch(`${stack.url('gateway')}/api/orders`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      items: [{ productId, quantity: 1 }],
+      shippingAddress: { street: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+    }),
+  });
+  const placed: unknown = await response.json();
+  const sagaId = typeof placed === 'object' && placed !== null ? Reflect.get(placed, 'sagaId') : undefined;
+  const orderId = typeof placed === 'object' && placed !== null ? Reflect.get(placed, 'orderId') : undefined;
+  if (response.status !== 202 || typeof sagaId !== 'string') {
+    console.log(`  the sample order was refused: HTTP ${response.status} ${JSON.stringify(placed)}`);
+    return;
+  }
+  const traceId = await findZipkinTrace(zipkinUrl, { serviceName: 'orders', tag: 'saga.id', value: sagaId });
+  console.log(
+    traceId
+      ? `  sample order ${String(orderId)}: ${zipkinTraceUrl(zipkinUrl, traceId)}`
+      : `  the sample order's trace has not reached Zipkin yet; search saga.id=${sagaId} in the UI`,
+  );
 }
 
 /**

@@ -15,4 +15,12 @@ export { KAFKA_VERSION } from './kafka.ts';
 export type { PartStatus, StartedPart } from './part.ts';
 export { ensureDatabase, redact } from './postgres.ts';
 export { APICURIO_VERSION } from './schema-registry.ts';
-export { ZIPKIN_VERSION, zipkinAnswers } from './zipkin.ts';
+export {
+  findZipkinTrace,
+  ZIPKIN_VERSION,
+  type ZipkinSpan,
+  zipkinAnswers,
+  zipkinTrace,
+  zipkinTraceUrl,
+  zipkinUrlOf,
+} from './zipkin.ts';

@@ -24,6 +24,11 @@ function localUrl(config: InfraConfig): string {
   return `http://127.0.0.1:${config.zipkin.port}`;
 }
 
+/** Where Zipkin answers once `up` started it (ZIPKIN_URL, else the local one): known before it runs. */
+export function zipkinUrlOf(config: InfraConfig): string {
+  return config.zipkin.external ?? localUrl(config);
+}
+
 /**
  * The trace viewer, started only when tracing is asked for: ZIPKIN_URL when set, else a local
  * Zipkin (the exec jar from Maven Central) on loopback, spans kept in memory.
@@ -100,4 +105,80 @@ export async function zipkinStatus(config: InfraConfig, table: ProcessTable): Pr
     logFile: config.zipkin.external ? undefined : join(config.cacheDir, 'logs', 'zipkin.log'),
     optional: true,
   };
+}
+
+/** A span as Zipkin's v2 API returns it (the fields Conveyor reads). */
+export interface ZipkinSpan {
+  traceId: string;
+  id: string;
+  parentId?: string;
+  name?: string;
+  kind?: 'CLIENT' | 'SERVER' | 'PRODUCER' | 'CONSUMER';
+  timestamp?: number;
+  /** Microseconds. */
+  duration?: number;
+  localEndpoint?: { serviceName?: string };
+  tags?: Record<string, string>;
+}
+
+/**
+ * The id of the newest trace holding a span tagged `tag=value` (a saga id, say), polled until it
+ * appears or `timeoutMs` passes (spans reach Zipkin a second or so after they end).
+ */
+export async function findZipkinTrace(
+  zipkinUrl: string,
+  query: { serviceName: string; tag: string; value: string },
+  timeoutMs = 15_000,
+): Promise<string | undefined> {
+  const params = new URLSearchParams({
+    serviceName: query.serviceName,
+    annotationQuery: `${query.tag}=${query.value}`,
+    lookback: String(3_600_000),
+    limit: '1',
+  });
+  let found: string | undefined;
+  await waitUntil(
+    async () => {
+      const response = await fetch(`${zipkinUrl}/api/v2/traces?${params}`, {
+        signal: AbortSignal.timeout(3_000),
+      });
+      if (!response.ok) return false;
+      const traces: unknown = await response.json();
+      const [first] = Array.isArray(traces) ? traces : [];
+      found = isSpanList(first) ? first[0]?.traceId : undefined;
+      return found !== undefined;
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+  return found;
+}
+
+/** Every span of one trace (`GET /api/v2/trace/{id}`); empty when Zipkin does not know it. */
+export async function zipkinTrace(zipkinUrl: string, traceId: string): Promise<ZipkinSpan[]> {
+  const response = await fetch(`${zipkinUrl}/api/v2/trace/${traceId}`, {
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (response.status === 404) return [];
+  if (!response.ok) throw new Error(`Zipkin answered ${response.status} for trace ${traceId}`);
+  const spans: unknown = await response.json();
+  if (!isSpanList(spans)) throw new Error(`Zipkin answered something other than spans for trace ${traceId}`);
+  return spans;
+}
+
+function isSpanList(value: unknown): value is ZipkinSpan[] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (span) =>
+        typeof span === 'object' &&
+        span !== null &&
+        typeof Reflect.get(span, 'traceId') === 'string' &&
+        typeof Reflect.get(span, 'id') === 'string',
+    )
+  );
+}
+
+/** Where the Zipkin UI shows a trace. */
+export function zipkinTraceUrl(zipkinUrl: string, traceId: string): string {
+  return `${zipkinUrl}/zipkin/traces/${traceId}`;
 }
