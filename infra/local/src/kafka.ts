@@ -5,9 +5,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { InfraConfig } from './config.ts';
 import { InfraError } from './errors.ts';
 import type { PartStatus, StartedPart } from './part.ts';
-import { type ProcessTable, tailFile } from './processes.ts';
+import { untilPartAnswers } from './part-start.ts';
+import type { ProcessTable } from './processes.ts';
 import { requireJava, run, runMaven } from './toolchain.ts';
-import { waitUntil } from './wait.ts';
 
 export const KAFKA_VERSION = '3.9.1';
 const NAME = 'kafka';
@@ -121,19 +121,12 @@ export async function upKafka(config: InfraConfig, table: ProcessTable): Promise
     cwd: config.cacheDir,
     logFile,
   });
-  const ready = await waitUntil(() => kafkaAnswers(brokers), {
-    timeoutMs: config.startTimeoutMs,
-    intervalMs: 500,
-    abortReason: () => (table.running(NAME) ? undefined : 'the process exited'),
+  await untilPartAnswers(config, table, {
+    name: NAME,
+    probe: () => kafkaAnswers(brokers),
+    command: record.command,
+    logFile,
   });
-  if (!ready.ok) {
-    await table.stop(NAME, 5_000);
-    throw new InfraError('INFRA_START_FAILED', `did not become ready: ${ready.reason}`, {
-      part: NAME,
-      command: record.command,
-      logTail: await tailFile(logFile),
-    });
-  }
   return { name: NAME, address, mode: 'local', started: true, pid: record.pid, logFile };
 }
 

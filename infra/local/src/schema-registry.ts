@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import type { InfraConfig } from './config.ts';
 import { InfraError } from './errors.ts';
 import type { PartStatus, StartedPart } from './part.ts';
+import { untilPartAnswers } from './part-start.ts';
 import { ensureDatabase } from './postgres.ts';
-import { type ProcessTable, tailFile } from './processes.ts';
+import type { ProcessTable } from './processes.ts';
 import { requireJava, runMaven } from './toolchain.ts';
-import { waitUntil } from './wait.ts';
 
 export const APICURIO_VERSION = '3.0.9';
 const NAME = 'schema-registry';
@@ -82,18 +82,12 @@ export async function upSchemaRegistry(
     cwd: config.cacheDir,
     logFile,
   });
-  const ready = await waitUntil(() => registryAnswers(url), {
-    timeoutMs: config.startTimeoutMs,
-    abortReason: () => (table.running(NAME) ? undefined : 'the process exited'),
+  await untilPartAnswers(config, table, {
+    name: NAME,
+    probe: () => registryAnswers(url),
+    command: record.command.replace(/(datasource\.password=)\S+/, '$1***'),
+    logFile,
   });
-  if (!ready.ok) {
-    await table.stop(NAME, 5_000);
-    throw new InfraError('INFRA_START_FAILED', `did not become ready: ${ready.reason}`, {
-      part: NAME,
-      command: record.command.replace(/(datasource\.password=)\S+/, '$1***'),
-      logTail: await tailFile(logFile),
-    });
-  }
   return { name: NAME, address: url, mode: 'local', started: true, pid: record.pid, logFile };
 }
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { InfraConfig } from './config.ts';
 import { InfraError } from './errors.ts';
 import type { PartStatus, StartedPart } from './part.ts';
-import { type ProcessTable, tailFile } from './processes.ts';
+import { untilPartAnswers } from './part-start.ts';
+import type { ProcessTable } from './processes.ts';
 import { requireJava, runMaven } from './toolchain.ts';
 import { waitUntil } from './wait.ts';
 
@@ -79,18 +80,12 @@ export async function upZipkin(config: InfraConfig, table: ProcessTable): Promis
     cwd: config.cacheDir,
     logFile,
   });
-  const ready = await waitUntil(() => zipkinAnswers(url), {
-    timeoutMs: config.startTimeoutMs,
-    abortReason: () => (table.running(NAME) ? undefined : 'the process exited'),
+  await untilPartAnswers(config, table, {
+    name: NAME,
+    probe: () => zipkinAnswers(url),
+    command: record.command,
+    logFile,
   });
-  if (!ready.ok) {
-    await table.stop(NAME, 5_000);
-    throw new InfraError('INFRA_START_FAILED', `did not become ready: ${ready.reason}`, {
-      part: NAME,
-      command: record.command,
-      logTail: await tailFile(logFile),
-    });
-  }
   return { name: NAME, address: url, mode: 'local', started: true, pid: record.pid, logFile };
 }
 
