@@ -1,4 +1,4 @@
-import { type ConveyorError, errorCatalogue } from '@conveyor/events';
+import { type ConveyorError, errorCatalogue, isConveyorError } from '@conveyor/events';
 
 /** The payments catalogue: stable codes and their HTTP statuses. */
 export const PaymentsErrorCodes = {
@@ -45,6 +45,5 @@ const REFUSALS: ReadonlySet<string> = new Set<PaymentsErrorCode>([
  * code, not class: a monorepo can load two copies of @conveyor/events.
  */
 export function isPaymentsRefusal(value: unknown): value is ConveyorError {
-  if (typeof value !== 'object' || value === null || !('code' in value)) return false;
-  return typeof value.code === 'string' && REFUSALS.has(value.code);
+  return isConveyorError(value) && REFUSALS.has(value.code);
 }
