@@ -100,6 +100,8 @@ async function oneAtATime<DB extends EventsDatabase>(
   for (const entry of run) {
     if ((await applyPrepared(context, entry, control.heartbeat)) === 'abandoned') return false;
     control.resolve(entry.record);
+    // Between transactions, as between batches: messages applied one by one can outlast the session.
+    await control.heartbeat();
   }
   return true;
 }
