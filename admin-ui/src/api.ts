@@ -76,7 +76,14 @@ export interface SagaListParams {
 
 export type SagaAction = 'retry' | 'abort' | 'compensations/replay';
 
+/** What the gateway tells the page about the deployment (public, no token). */
+export interface PageSettings {
+  /** Zipkin's base URL when tracing is on. */
+  zipkinUrl: string | null;
+}
+
 export const api = {
+  settings: () => call<PageSettings>('GET', '/admin/settings.json'),
   sagas: (params: SagaListParams) => call<SagaPageView>('GET', `/admin/sagas${query({ ...params })}`),
   counts: () => call<SagaCounts>('GET', '/admin/sagas/counts'),
   journey: (id: string) => call<SagaJourneyView>('GET', `/admin/sagas/${encodeURIComponent(id)}/journey`),

@@ -34,6 +34,8 @@ export interface GatewayDeps {
   healthProbe?: InstanceProbe;
   /** How an ejected instance is asked whether it may come back. @default GET <instance>/ready */
   readinessProbe?: InstanceProbe;
+  /** Zipkin's base URL when tracing is on: the admin page links a saga's trace there. @default none */
+  zipkinUrl?: string;
 }
 
 /**
@@ -81,6 +83,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     metrics,
     clock,
     redis: deps.redis,
+    ...(deps.zipkinUrl === undefined ? {} : { zipkinUrl: deps.zipkinUrl }),
     authenticate: authenticator(cachedTokenVerifier(createTokenVerifier(config.jwt, clock), { now: clock })),
   });
   return app;

@@ -3,7 +3,7 @@
  * drains in-flight requests and closes Redis (runService). A bad environment (the development
  * secret on a reachable host among others) stops it with one line naming the variable, exit 1.
  */
-import { bootTelemetry } from '@conveyor/telemetry';
+import { bootTelemetry, loadTelemetryConfig } from '@conveyor/telemetry';
 import type { GatewayConfig } from './options.ts';
 
 async function main(): Promise<void> {
@@ -27,8 +27,11 @@ async function main(): Promise<void> {
   const redis = config.redisUrl === undefined ? undefined : createRedisClient(config.redisUrl, logger);
   // Counters are shared from the first request when Redis answers; if it does not, start anyway.
   if (redis) await untilReady(redis, 3_000);
+  // bootTelemetry has checked the variables; the admin page links traces to the same Zipkin.
+  const tracing = loadTelemetryConfig(process.env);
   const app = await buildGateway(config, {
     logger,
+    ...(tracing.tracing ? { zipkinUrl: tracing.zipkinUrl } : {}),
     metrics: createMetricsRegistry('gateway'),
     ...(redis ? { redis } : {}),
   });

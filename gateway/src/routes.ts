@@ -80,6 +80,8 @@ export interface RoutesContext {
   metrics: UpstreamMetrics;
   clock: Clock;
   redis: Redis | undefined;
+  /** Zipkin's base URL when tracing is on, for the admin page's trace links. */
+  zipkinUrl?: string;
   /** onRequest: verifies the bearer token, if any (auth/jwt-auth.ts). */
   authenticate: onRequestAsyncHookHandler;
 }
@@ -93,7 +95,7 @@ const MAX_CONNECT_TIMEOUT_MS = 2_000;
  * parsing (413/400), then `forward`.
  */
 export async function registerRoutes(app: FastifyInstance, context: RoutesContext): Promise<void> {
-  registerAdminPage(app);
+  registerAdminPage(app, context.zipkinUrl === undefined ? {} : { zipkinUrl: context.zipkinUrl });
   for (const group of RATE_LIMIT_GROUPS) {
     await app.register(async (scope) => {
       scope.addHook('onRequest', context.authenticate);

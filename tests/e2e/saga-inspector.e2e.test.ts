@@ -15,12 +15,12 @@ const ADMIN = bearer(randomUUID(), ['admin', 'user']);
 const ADMIN_TOKEN = ADMIN.authorization.replace(/^Bearer /, '');
 /** A card token that must never show on the page (saga secrets are redacted). */
 const CARD_TOKEN = `tok_secret_${randomUUID().slice(0, 8)}`;
-/** The page polls every 2–3 s; an answer may take one round. */
-const within = { timeout: 10_000 };
+/** The page polls every 2–3 s; an answer may take a round or two on a loaded machine. */
+const within = { timeout: 20_000 };
 const address = { street: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
 
 /** Under .infra/ (ignored by git): the screenshots the issue's note lists. */
-const SHOTS = join(loadInfraConfig().rootDir, '.infra', 'screenshots', 'saga-inspector');
+const SHOTS = join(loadInfraConfig().rootDir, '.infra', 'output', 'saga-inspector');
 
 /**
  * The saga inspector in a real Chromium against the whole stack through the gateway: sign-in,

@@ -2,6 +2,7 @@ import type { ListedDeadLetter } from '@conveyor/events';
 import { useState } from 'preact/hooks';
 import { ADMIN_SERVICES, type AdminService, api } from '../api.ts';
 import { ConfirmAction } from '../components/confirm-action.tsx';
+import { TableHead } from '../components/table-head.tsx';
 import { hrefOf } from '../router.ts';
 import { usePolling } from '../use-polling.ts';
 
@@ -39,12 +40,7 @@ export function DeadLettersPage({ topic }: { topic: string | null }) {
         </p>
       )}
       <table class="dlq-topics">
-        <thead>
-          <tr>
-            <th>Topic</th>
-            <th>Dead letters</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Topic', 'Dead letters']} />
         <tbody>
           {topics.data?.map((t) => (
             <tr key={t.topic} data-topic={t.topic} class={t.topic === topic ? 'on' : ''}>
@@ -79,19 +75,19 @@ function TopicLetters({ row, onRedriven }: { row: TopicRow; onRedriven: () => vo
         }}
       />
       <table class="letters">
-        <thead>
-          <tr>
-            <th>Partition</th>
-            <th>Offset</th>
-            <th>Type</th>
-            <th>Message id</th>
-            <th>From</th>
-            <th>Consumer</th>
-            <th>Attempts</th>
-            <th>Error</th>
-            <th>Re-driven</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            'Partition',
+            'Offset',
+            'Type',
+            'Message id',
+            'From',
+            'Consumer',
+            'Attempts',
+            'Error',
+            'Re-driven',
+          ]}
+        />
         <tbody>
           {list.map((letter) => (
             <tr

@@ -1,6 +1,7 @@
 import { ADMIN_SERVICES, type AdminService, api } from '../api.ts';
 import { ConfirmAction } from '../components/confirm-action.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
+import { TableHead } from '../components/table-head.tsx';
 import { clockTime } from '../format.ts';
 import { usePolling } from '../use-polling.ts';
 
@@ -47,15 +48,7 @@ function ServiceProjections({ service }: { service: AdminService }) {
               <strong>{p.lag}</strong>
             </p>
             <table class="partitions">
-              <thead>
-                <tr>
-                  <th>Topic</th>
-                  <th>Partition</th>
-                  <th>Next offset</th>
-                  <th>High watermark</th>
-                  <th>Lag</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Topic', 'Partition', 'Next offset', 'High watermark', 'Lag']} />
               <tbody>
                 {p.partitions.map((part) => (
                   <tr key={`${part.topic}:${part.partition}`}>

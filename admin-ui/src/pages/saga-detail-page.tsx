@@ -2,6 +2,7 @@ import type { JourneyMessageView, SagaJourneyView } from '@conveyor/saga';
 import { api } from '../api.ts';
 import { ConfirmAction } from '../components/confirm-action.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
+import { TableHead } from '../components/table-head.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { after, clockTime } from '../format.ts';
 import { hrefOf } from '../router.ts';
@@ -13,6 +14,7 @@ const finished = (status: string) => status === 'completed' || status === 'compe
 /** One saga: its steps on a time axis, every message that moved it, its dead letters, and the actions. */
 export function SagaDetailPage({ id }: { id: string }) {
   const journey = usePolling(() => api.journey(id), [id], LIVE_MS);
+  const settings = usePolling(() => api.settings(), []);
   const ids = journey.data?.messages.map((m) => m.messageId) ?? [];
   // Orders' topics include the participants' command topics and the replies: all a saga's dead letters.
   const deadLetters = usePolling(
@@ -57,6 +59,10 @@ export function SagaDetailPage({ id }: { id: string }) {
             <dd>{clockTime(saga.nextAttemptAt)}</dd>
           </>
         )}
+        <dt>Trace</dt>
+        <dd>
+          <TraceLink journey={data} zipkinUrl={settings.data?.zipkinUrl ?? null} />
+        </dd>
         {saga.failureReason && (
           <>
             <dt>Why</dt>
@@ -92,16 +98,7 @@ export function SagaDetailPage({ id }: { id: string }) {
       <Timeline journey={data} now={new Date()} />
       <h2>Steps</h2>
       <table class="steps">
-        <thead>
-          <tr>
-            <th>Step</th>
-            <th>Status</th>
-            <th>Sends</th>
-            <th>Compensation sends</th>
-            <th>Deadline</th>
-            <th>Error</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Step', 'Status', 'Sends', 'Compensation sends', 'Deadline', 'Error']} />
         <tbody>
           {saga.steps.map((step) => (
             <tr key={step.name} data-step={step.name} data-status={step.status}>
@@ -140,17 +137,7 @@ export function SagaDetailPage({ id }: { id: string }) {
       )}
       <h2>Log</h2>
       <table class="log">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>When</th>
-            <th>Step</th>
-            <th>Action</th>
-            <th>Status</th>
-            <th>Command id</th>
-            <th>Error</th>
-          </tr>
-        </thead>
+        <TableHead columns={['#', 'When', 'Step', 'Action', 'Status', 'Command id', 'Error']} />
         <tbody>
           {saga.timeline.map((entry) => (
             <tr key={entry.seq} data-action={entry.action}>
@@ -171,6 +158,18 @@ export function SagaDetailPage({ id }: { id: string }) {
   );
 }
 
+/** The trace of the saga's first traced message, in Zipkin when the stack runs with tracing. */
+function TraceLink({ journey, zipkinUrl }: { journey: SagaJourneyView; zipkinUrl: string | null }) {
+  const traceId = journey.messages.find((m) => m.traceId !== null)?.traceId;
+  if (!traceId) return <span class="empty">not traced (tracing is off, or the outbox rows are pruned)</span>;
+  if (!zipkinUrl) return <span class="mono">{traceId}</span>;
+  return (
+    <a class="mono" href={`${zipkinUrl}/zipkin/traces/${traceId}`} target="_blank" rel="noreferrer">
+      {traceId} in Zipkin
+    </a>
+  );
+}
+
 function Unavailable({ sources }: { sources: SagaJourneyView['sources'] }) {
   const down = sources.filter((s) => !s.ok);
   if (down.length === 0) return null;
@@ -186,19 +185,19 @@ function Messages({ journey }: { journey: SagaJourneyView }) {
   const from = journey.saga.createdAt;
   return (
     <table class="messages">
-      <thead>
-        <tr>
-          <th>Kind</th>
-          <th>Step</th>
-          <th>Type</th>
-          <th>Message id</th>
-          <th>Topic</th>
-          <th>Sent by</th>
-          <th>Written → published</th>
-          <th>Applied by</th>
-          <th>Trace</th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[
+          'Kind',
+          'Step',
+          'Type',
+          'Message id',
+          'Topic',
+          'Sent by',
+          'Written → published',
+          'Applied by',
+          'Trace',
+        ]}
+      />
       <tbody>
         {journey.messages.map((message: JourneyMessageView) => (
           <tr key={message.messageId} data-kind={message.kind} data-step={message.step ?? ''}>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, type SagaListParams } from '../api.ts';
 import { StatusBadge } from '../components/status-badge.tsx';
+import { TableHead } from '../components/table-head.tsx';
 import { duration, shortId } from '../format.ts';
 import { hrefOf } from '../router.ts';
 import { usePolling } from '../use-polling.ts';
@@ -120,17 +121,7 @@ export function SagaListPage() {
         </p>
       )}
       <table class="sagas">
-        <thead>
-          <tr>
-            <th>Saga</th>
-            <th>Type</th>
-            <th>Status</th>
-            <th>Step</th>
-            <th>Age</th>
-            <th>Correlation id</th>
-            <th>Why</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Saga', 'Type', 'Status', 'Step', 'Age', 'Correlation id', 'Why']} />
         <tbody>
           {page.data?.items.map((saga) => (
             <tr key={saga.id} data-saga-id={saga.id} data-status={saga.status}>

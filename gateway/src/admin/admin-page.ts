@@ -32,7 +32,22 @@ interface PageFile {
  * page is public; everything it shows comes from the admin API, which needs the role admin.
  * Assets carry a content hash in their names and are cached for good; the page itself is not.
  */
-export function registerAdminPage(app: FastifyInstance, distDir: string = adminUiDistDir): void {
+export interface AdminPageOptions {
+  /** Where the build is. @default admin-ui's dist/ */
+  distDir?: string;
+  /** Zipkin's base URL when tracing is on; the page links each trace there. */
+  zipkinUrl?: string;
+}
+
+export function registerAdminPage(app: FastifyInstance, options: AdminPageOptions = {}): void {
+  const distDir = options.distDir ?? adminUiDistDir;
+  // What the page needs to know of the deployment; nothing secret.
+  app.get('/admin/settings.json', (_, reply) =>
+    reply
+      .headers(PAGE_HEADERS)
+      .header('cache-control', 'no-cache')
+      .send({ zipkinUrl: options.zipkinUrl ?? null }),
+  );
   const index = join(distDir, 'index.html');
   if (!existsSync(index)) {
     const notBuilt = (_: unknown, reply: FastifyReply) =>
