@@ -69,7 +69,8 @@ describe('saga admin API: listing', () => {
         status: 'failed',
         currentStep: 'alpha',
         correlationId: 'corr-s5',
-        failureReason: expect.stringContaining('compensation of alpha failed'),
+        // The cause of the compensation; the compensation's own trouble is in the step's error.
+        failureReason: expect.stringMatching(/^beta: /),
         createdAt: new Date(T0 + 2 * MINUTE).toISOString(),
         updatedAt: expect.any(String),
         ageMs: 8 * MINUTE,
