@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DevStack, REPLICAS_VARIABLE, replicasOf, SERVICE_NAMES } from '@conveyor/devstack';
 import { loadGatewayConfig } from '@conveyor/gateway';
@@ -153,14 +154,22 @@ async function sampleOrderTrace(
 ): Promise<void> {
   console.log(`\nTraces: ${zipkinUrl}/zipkin/ (Zipkin UI)`);
   if (productId === undefined) return;
-  const response = await fetch(`${stack.url('gateway')}/api/orders`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      items: [{ productId, quantity: 1 }],
-      shippingAddress: { street: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
-    }),
-  });
+  const place = () =>
+    fetch(`${stack.url('gateway')}/api/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        items: [{ productId, quantity: 1 }],
+        shippingAddress: { street: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+      }),
+    });
+  // A demo user registered a moment ago reaches orders through Kafka (user.created): until then
+  // orders answers 404 and has written nothing, so asking again is safe.
+  let response = await place();
+  for (let tries = 1; response.status === 404 && tries < 30; tries++) {
+    await sleep(500);
+    response = await place();
+  }
   const placed: unknown = await response.json();
   const sagaId = typeof placed === 'object' && placed !== null ? Reflect.get(placed, 'sagaId') : undefined;
   const orderId = typeof placed === 'object' && placed !== null ? Reflect.get(placed, 'orderId') : undefined;
