@@ -84,6 +84,17 @@ describe('consumer runner in its own process', () => {
     }
   }
 
+  /** Waits for as many effects as messages, then checks each applied once and in order per key. */
+  async function expectEveryEffectOnceInOrder(db: Kysely<EffectsDatabase>, ids: string[]) {
+    await eventually(
+      'every effect',
+      async () => ((await countEffects(db)) >= ids.length ? true : undefined),
+      30_000,
+      50,
+    );
+    await expectEachAppliedOnceInOrder(db, ids);
+  }
+
   async function expectEachAppliedOnceInOrder(db: Kysely<EffectsDatabase>, ids: string[]) {
     const rows = await db
       .selectFrom('effects')
@@ -121,13 +132,7 @@ describe('consumer runner in its own process', () => {
     expect(await committedCount(world, groupId)).toBeLessThan(appliedBeforeKill);
 
     startConsumer(world, groupId, 5);
-    await eventually(
-      'every effect',
-      async () => ((await countEffects(db)) >= ids.length ? true : undefined),
-      30_000,
-      50,
-    );
-    await expectEachAppliedOnceInOrder(db, ids);
+    await expectEveryEffectOnceInOrder(db, ids);
   });
 
   it('a consumer sent SIGTERM finishes the message in flight, commits what it applied and exits', async () => {
@@ -151,13 +156,7 @@ describe('consumer runner in its own process', () => {
     expect(await committedCount(world, groupId)).toBe(applied);
 
     startConsumer(world, groupId, 0);
-    await eventually(
-      'every effect',
-      async () => ((await countEffects(db)) >= ids.length ? true : undefined),
-      30_000,
-      50,
-    );
-    await expectEachAppliedOnceInOrder(db, ids);
+    await expectEveryEffectOnceInOrder(db, ids);
   });
 
   it('a consumer killed inside a batch transaction commits none of that batch, and restarted applies each once', async () => {
@@ -182,12 +181,6 @@ describe('consumer runner in its own process', () => {
     expect(inbox).toHaveLength(10);
 
     startConsumer(world, groupId, 0, { BATCH_SIZE: '10' });
-    await eventually(
-      'every effect',
-      async () => ((await countEffects(db)) >= ids.length ? true : undefined),
-      30_000,
-      50,
-    );
-    await expectEachAppliedOnceInOrder(db, ids);
+    await expectEveryEffectOnceInOrder(db, ids);
   });
 });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxRelay, type OutgoingMessage } from '../src/index.ts';
+import { OutboxRelay, type OutboxRelayOptions, type OutgoingMessage } from '../src/index.ts';
 import { collectTopic } from './support/collector.ts';
 import { eventually, startFixture, type TestProcess } from './support/processes.ts';
 import { createEventsWorld, type EventsWorld, testSchemasDir } from './support/world.ts';
@@ -66,17 +66,19 @@ describe('outbox relay', () => {
   const sentBy = (p: TestProcess) =>
     p.events.filter((e) => e.event === 'sent').reduce((n, e) => n + Number(e.count), 0);
 
-  it('publishes in id order with headers, marks rows published, reports the backlog and prunes', async () => {
-    const collector = await collectTopic(world.kafka, world.topic);
-    const relay = new OutboxRelay({
+  /** A relay in the test's own process, on the world's database and broker. */
+  const inProcessRelay = (options: Partial<OutboxRelayOptions>) =>
+    new OutboxRelay({
       db: world.db,
       databaseUrl: world.database.url,
       kafka: world.kafka,
       codec: world.codec,
-      retentionMs: 0,
-      pruneIntervalMs: 0,
-      lockName: 'in-process-relay',
+      ...options,
     });
+
+  it('publishes in id order with headers, marks rows published, reports the backlog and prunes', async () => {
+    const collector = await collectTopic(world.kafka, world.topic);
+    const relay = inProcessRelay({ retentionMs: 0, pruneIntervalMs: 0, lockName: 'in-process-relay' });
     try {
       await appendMany('order', 3, 4);
       expect(await relay.backlog()).toMatchObject({ count: 12 });
@@ -109,14 +111,7 @@ describe('outbox relay', () => {
 
   it('publishes each write within a second with a one-minute poll: notified when idle, reading again when busy', async () => {
     const collector = await collectTopic(world.kafka, world.topic);
-    const relay = new OutboxRelay({
-      db: world.db,
-      databaseUrl: world.database.url,
-      kafka: world.kafka,
-      codec: world.codec,
-      pollIntervalMs: 60_000,
-      lockName: 'notify-relay',
-    });
+    const relay = inProcessRelay({ pollIntervalMs: 60_000, lockName: 'notify-relay' });
     const deliveredWithin = async (count: number, ms: number) => {
       const started = Date.now();
       await eventually(`${count} deliveries`, () => collector.received.length >= count || undefined, ms, 5);
