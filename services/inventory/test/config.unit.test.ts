@@ -13,6 +13,7 @@ describe('loadConfig', () => {
     expect(loadConfig(valid)).toEqual({
       databaseUrl: valid.DATABASE_URL,
       databasePoolMax: 10,
+      adminPeerUrls: [],
       kafkaBrokers: ['127.0.0.1:19092', '127.0.0.1:19094'],
       schemaRegistryUrl: valid.SCHEMA_REGISTRY_URL,
       topicNamespace: '',

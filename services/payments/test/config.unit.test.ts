@@ -14,6 +14,7 @@ describe('payments config', () => {
     expect(loadConfig(env)).toEqual({
       databaseUrl: env.DATABASE_URL,
       databasePoolMax: 10,
+      adminPeerUrls: [],
       kafkaBrokers: ['127.0.0.1:19092', '127.0.0.1:19094'],
       schemaRegistryUrl: env.SCHEMA_REGISTRY_URL,
       topicNamespace: '',

@@ -24,6 +24,7 @@ describe('users config', () => {
     expect(loadConfig(env)).toEqual({
       databaseUrl: env.DATABASE_URL,
       databasePoolMax: 10,
+      adminPeerUrls: [],
       kafkaBrokers: ['127.0.0.1:19092', '127.0.0.1:19093'],
       schemaRegistryUrl: env.SCHEMA_REGISTRY_URL,
       topicNamespace: '',
