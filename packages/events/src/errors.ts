@@ -18,6 +18,7 @@ export const EventsErrorCodes = {
   CONVEYOR_HANDLER_FAILED: 500,
   CONVEYOR_TOPIC_NOT_FOUND: 404,
   CONVEYOR_DEAD_LETTER_SCAN_TIMEOUT: 504,
+  CONVEYOR_DEAD_LETTER_NOT_FOUND: 404,
   CONVEYOR_INVALID_ARGUMENT: 400,
 } as const;
 
@@ -124,6 +125,21 @@ export const deadLetterScanTimeout = (topic: string, timeoutMs: number, pending:
     `reading ${topic} did not reach the end offsets seen at start within ${timeoutMs} ms ` +
       `(partitions ${pending.join(', ')} pending); is another client of group "${groupId}" running?`,
     { topic, timeoutMs, pending, groupId },
+  );
+
+export const deadLetterReadTimeout = (topic: string, partition: number, offset: string, timeoutMs: number) =>
+  eventsError(
+    'CONVEYOR_DEAD_LETTER_SCAN_TIMEOUT',
+    `reading ${topic} partition ${partition} did not reach offset ${offset} within ${timeoutMs} ms`,
+    { topic, timeoutMs, pending: [partition] },
+  );
+
+/** No message at that position of the dead-letter topic: never written, or deleted by retention. */
+export const deadLetterNotFound = (topic: string, partition: number, offset: string) =>
+  eventsError(
+    'CONVEYOR_DEAD_LETTER_NOT_FOUND',
+    `${topic} holds no dead letter at partition ${partition}, offset ${offset}`,
+    { topic, partition, offset },
   );
 
 /** Bad command-line input; the message names the flag or command. */

@@ -27,6 +27,11 @@ export {
   type RedriveResult,
   redriveDeadLetters,
 } from './dead-letters/redrive.ts';
+export {
+  type RedriveOneOptions,
+  type RedriveOneResult,
+  redriveDeadLetter,
+} from './dead-letters/redrive-one.ts';
 export type { Decider } from './decider.ts';
 export {
   ConcurrencyError,

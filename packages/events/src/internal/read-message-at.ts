@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { deadLetterReadTimeout, topicNotFound } from '../errors.ts';
+
+export interface ReadAtOptions {
+  kafka: Kafka;
+  topic: string;
+  partition: number;
+  /** A decimal offset. */
+  offset: string;
+  /** Fails with CONVEYOR_DEAD_LETTER_SCAN_TIMEOUT when the offset is not reached in time. */
+  timeoutMs: number;
+}
+
+/**
+ * The message at one position of a topic; undefined when the topic holds none there (outside the
+ * partition's offsets, or a transaction marker). Reads with a throwaway group and commits nothing,
+ * so no group's position moves.
+ */
+export async function readMessageAt(options: ReadAtOptions): Promise<KafkaMessage | undefined> {
+  const { kafka, topic, partition, timeoutMs } = options;
+  const wanted = BigInt(options.offset);
+  if (!(await holdsOffset(options, wanted))) return undefined;
+
+  // Short fetch waits: a disconnect waits for the fetch in flight.
+  const consumer = kafka.consumer({ groupId: `conveyor-dlq-read.${randomUUID()}`, maxWaitTimeInMs: 100 });
+  let settle: (message: KafkaMessage | undefined) => void = () => undefined;
+  let fail: (error: unknown) => void = () => undefined;
+  let settled = false;
+  const found = new Promise<KafkaMessage | undefined>((resolve, reject) => {
+    settle = (message) => {
+      settled = true;
+      resolve(message);
+    };
+    fail = (error) => {
+      settled = true;
+      reject(error);
+    };
+  });
+  // Observed from the start: a failure during connect must not become an unhandled rejection.
+  found.catch(() => undefined);
+  const timer = setTimeout(
+    () => fail(deadLetterReadTimeout(topic, partition, options.offset, timeoutMs)),
+    timeoutMs,
+  );
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) fail(payload.error);
+  });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        if (batch.partition !== partition || settled) return;
+        const next = batch.messages.find((m) => BigInt(m.offset) >= wanted);
+        if (next) settle(BigInt(next.offset) === wanted ? next : undefined);
+        // lastOffset() also counts records a fetch filters out (transaction markers).
+        else if (BigInt(batch.lastOffset()) >= wanted) settle(undefined);
+      },
+    });
+    consumer.seek({ topic, partition, offset: options.offset });
+    return await found;
+  } finally {
+    clearTimeout(timer);
+    await consumer.disconnect().catch(() => undefined);
+  }
+}
+
+async function holdsOffset({ kafka, topic, partition }: ReadAtOptions, offset: bigint): Promise<boolean> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const metadata = await admin.fetchTopicMetadata({ topics: [] });
+    if (!metadata.topics.some((t) => t.name === topic)) throw topicNotFound(topic);
+    const range = (await admin.fetchTopicOffsets(topic)).find((p) => p.partition === partition);
+    return range !== undefined && offset >= BigInt(range.low) && offset < BigInt(range.high);
+  } finally {
+    await admin.disconnect();
+  }
+}
