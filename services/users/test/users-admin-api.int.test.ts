@@ -101,4 +101,60 @@ describe("a service's admin API: messages, projections, dead letters", () => {
     const empty = await get(`/admin/dead-letters/${world.namespace}.users.events.dlq`);
     expect(empty.json()).toEqual({ topic: `${world.namespace}.users.events.dlq`, deadLetters: [] });
   });
+
+  it('re-drives one dead letter to its original topic, and refuses a bad or unknown position', async () => {
+    const dlq = `${world.namespace}.users.events.dlq`;
+    const messageId = randomUUID();
+    const producer = world.deps.kafka.producer({ idempotent: true });
+    await producer.connect();
+    const [written] = await producer
+      .send({
+        topic: dlq,
+        acks: -1,
+        messages: [
+          {
+            key: 'user-1',
+            value: 'not avro: a re-drive copies bytes',
+            headers: { 'message-id': messageId, 'dlq-original-topic': `${world.namespace}.users.events` },
+          },
+        ],
+      })
+      .finally(() => producer.disconnect());
+    const position = `${written?.partition}/${written?.baseOffset}`;
+    const redrive = (path: string) =>
+      world.app.inject({
+        method: 'POST',
+        url: `/admin/dead-letters/${dlq}/${path}/redrive`,
+        headers: admin.headers,
+      });
+
+    const asUser = await world.app.inject({
+      method: 'POST',
+      url: `/admin/dead-letters/${dlq}/${position}/redrive`,
+      headers: newCaller().headers,
+    });
+    expect(asUser.statusCode).toBe(403);
+
+    const sent = await redrive(position);
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(sent.json()).toEqual({
+      topic: dlq,
+      partition: written?.partition,
+      offset: written?.baseOffset,
+      originalTopic: `${world.namespace}.users.events`,
+      messageId,
+    });
+    for (const { path, field } of [
+      { path: `-1/${written?.baseOffset}`, field: 'partition' },
+      { path: `x/${written?.baseOffset}`, field: 'partition' },
+      { path: `${written?.partition}/1e3`, field: 'offset' },
+    ]) {
+      const refused = await redrive(path);
+      expect(refused.statusCode, path).toBe(400);
+      expect(refused.body, path).toContain(field);
+    }
+    const unknown = await redrive(`${written?.partition}/999999`);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ code: 'CONVEYOR_DEAD_LETTER_NOT_FOUND' });
+  });
 });

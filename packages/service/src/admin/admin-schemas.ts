@@ -38,6 +38,20 @@ export const DeadLetterTopicParams = Type.Object(
   { additionalProperties: false },
 );
 
+/** One dead letter: its position in the topic, as the list shows it. */
+export const DeadLetterParams = Type.Object(
+  {
+    topic: DeadLetterTopicParams.properties.topic,
+    partition: Type.Integer({
+      minimum: 0,
+      maximum: 2_147_483_647,
+      description: 'A partition (Kafka: int32)',
+    }),
+    offset: Type.String({ pattern: '^\\d{1,19}$', description: 'A decimal offset' }),
+  },
+  { additionalProperties: false },
+);
+
 export const DeadLetterQuery = Type.Object(
   { messageIds: Type.Optional(MessageIdsQuery.properties.ids) },
   { additionalProperties: false },

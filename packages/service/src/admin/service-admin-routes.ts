@@ -5,6 +5,7 @@ import {
   listDeadLetters,
   rebuildAlreadyRunning,
   rebuildProjection,
+  redriveDeadLetter,
   redriveDeadLetters,
 } from '@conveyor/events';
 import { ADMIN_ROLE, conveyorValidatorCompiler, sendProblem } from '@conveyor/http';
@@ -14,6 +15,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { unknownDeadLetterTopic, unknownProjection } from './admin-errors.ts';
 import {
+  DeadLetterParams,
   DeadLetterQuery,
   DeadLetterTopicParams,
   MessageIdsQuery,
@@ -43,7 +45,7 @@ export interface ServiceAdminRoutesOptions {
  * What an operator's page asks of every service, role admin on each route: its inbox and outbox
  * rows for some message ids (how another service's admin view joins a saga's messages without
  * reading this database), its projections (generations, lag per partition, a rebuild started here
- * and its progress), and the dead letters of its topics (list, re-drive). Encapsulated, with its
+ * and its progress), and the dead letters of its topics (list, re-drive all or one). Encapsulated, with its
  * own validator and problem+json handler.
  */
 export const serviceAdminRoutes: FastifyPluginAsyncTypebox<ServiceAdminRoutesOptions> = async (
@@ -169,6 +171,17 @@ export const serviceAdminRoutes: FastifyPluginAsyncTypebox<ServiceAdminRoutesOpt
     async (request) => {
       await ownTopic(request.params.topic);
       return redriveDeadLetters({ kafka, topic: request.params.topic });
+    },
+  );
+
+  // Unknown position → CONVEYOR_DEAD_LETTER_NOT_FOUND, a 404.
+  app.post(
+    '/admin/dead-letters/:topic/:partition/:offset/redrive',
+    { config, schema: { params: DeadLetterParams } },
+    async (request) => {
+      const { topic, partition, offset } = request.params;
+      await ownTopic(topic);
+      return redriveDeadLetter({ kafka, topic, partition, offset });
     },
   );
 };
