@@ -1,4 +1,4 @@
-import type { ListedDeadLetter, RedriveResult } from '@conveyor/events';
+import type { ListedDeadLetter, RedriveOneResult, RedriveResult } from '@conveyor/events';
 import type { SagaDetailView, SagaJourneyView, SagaPageView, SagaSummaryView } from '@conveyor/saga';
 import type { DeadLetterTopic, ProjectionStatus } from '@conveyor/service';
 import { loadToken } from './token.ts';
@@ -103,4 +103,10 @@ export const api = {
     ),
   redrive: (service: AdminService, topic: string) =>
     call<RedriveResult>('POST', `/admin/${service}/dead-letters/${encodeURIComponent(topic)}/redrive`, {}),
+  redriveOne: (service: AdminService, topic: string, partition: number, offset: string) =>
+    call<RedriveOneResult>(
+      'POST',
+      `/admin/${service}/dead-letters/${encodeURIComponent(topic)}/${partition}/${offset}/redrive`,
+      {},
+    ),
 };

@@ -61,6 +61,10 @@ export function ConfirmAction({ label, question, run, onDone, disabled }: Confir
 function describe(result: unknown): string {
   if (typeof result !== 'object' || result === null) return '';
   if ('status' in result && typeof result.status === 'string') return `Status now ${result.status}.`;
+  if ('originalTopic' in result && typeof result.originalTopic === 'string') {
+    const id = 'messageId' in result && typeof result.messageId === 'string' ? result.messageId : 'it';
+    return `Sent ${id} to ${result.originalTopic}.`;
+  }
   if ('redriven' in result && typeof result.redriven === 'number') return `${result.redriven} re-driven.`;
   return '';
 }

@@ -13,7 +13,7 @@ interface TopicRow {
   service: AdminService;
 }
 
-/** Per dead-letter topic: how many it holds; open one to list and inspect them, re-drive them all. */
+/** Per dead-letter topic: how many it holds; open one to list and inspect them, re-drive one or all. */
 export function DeadLettersPage({ topic }: { topic: string | null }) {
   const topics = usePolling(
     async () => {
@@ -86,13 +86,18 @@ function TopicLetters({ row, onRedriven }: { row: TopicRow; onRedriven: () => vo
             'Attempts',
             'Error',
             'Re-driven',
+            'Action',
           ]}
         />
         <tbody>
           {list.map((letter) => (
             <tr
               key={`${letter.partition}:${letter.offset}`}
-              onClick={() => setOpen(letter)}
+              onClick={(event) => {
+                // A click on the row's re-drive button (or its confirmation) is not one to inspect it.
+                if (event.target instanceof Element && event.target.closest('.action')) return;
+                setOpen(letter);
+              }}
               class="clickable"
             >
               <td>{letter.partition}</td>
@@ -108,6 +113,17 @@ function TopicLetters({ row, onRedriven }: { row: TopicRow; onRedriven: () => vo
                 {letter.errorCode}: {letter.error}
               </td>
               <td>{letter.redriven ? 'yes' : 'no'}</td>
+              <td>
+                <ConfirmAction
+                  label="Re-drive"
+                  question={`Send dead letter ${letter.partition}:${letter.offset} back to ${letter.originalTopic}?`}
+                  run={() => api.redriveOne(row.service, row.topic, letter.partition, letter.offset)}
+                  onDone={() => {
+                    letters.refresh();
+                    onRedriven();
+                  }}
+                />
+              </td>
             </tr>
           ))}
         </tbody>
