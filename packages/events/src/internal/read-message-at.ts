@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { deadLetterReadTimeout, topicNotFound } from '../errors.ts';
+import { settleOnce } from './settle-once.ts';
 
 export interface ReadAtOptions {
   kafka: Kafka;
@@ -24,27 +25,11 @@ export async function readMessageAt(options: ReadAtOptions): Promise<KafkaMessag
 
   // Short fetch waits: a disconnect waits for the fetch in flight.
   const consumer = kafka.consumer({ groupId: `conveyor-dlq-read.${randomUUID()}`, maxWaitTimeInMs: 100 });
-  let settle: (message: KafkaMessage | undefined) => void = () => undefined;
-  let fail: (error: unknown) => void = () => undefined;
-  let settled = false;
-  const found = new Promise<KafkaMessage | undefined>((resolve, reject) => {
-    settle = (message) => {
-      settled = true;
-      resolve(message);
-    };
-    fail = (error) => {
-      settled = true;
-      reject(error);
-    };
-  });
-  // Observed from the start: a failure during connect must not become an unhandled rejection.
-  found.catch(() => undefined);
-  const timer = setTimeout(
-    () => fail(deadLetterReadTimeout(topic, partition, options.offset, timeoutMs)),
-    timeoutMs,
+  const found = settleOnce<KafkaMessage | undefined>(timeoutMs, () =>
+    deadLetterReadTimeout(topic, partition, options.offset, timeoutMs),
   );
   consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (!payload.restart) fail(payload.error);
+    if (!payload.restart) found.reject(payload.error);
   });
   try {
     await consumer.connect();
@@ -52,17 +37,17 @@ export async function readMessageAt(options: ReadAtOptions): Promise<KafkaMessag
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        if (batch.partition !== partition || settled) return;
+        if (batch.partition !== partition || found.settled) return;
         const next = batch.messages.find((m) => BigInt(m.offset) >= wanted);
-        if (next) settle(BigInt(next.offset) === wanted ? next : undefined);
+        if (next) found.resolve(BigInt(next.offset) === wanted ? next : undefined);
         // lastOffset() also counts records a fetch filters out (transaction markers).
-        else if (BigInt(batch.lastOffset()) >= wanted) settle(undefined);
+        else if (BigInt(batch.lastOffset()) >= wanted) found.resolve(undefined);
       },
     });
     consumer.seek({ topic, partition, offset: options.offset });
-    return await found;
+    return await found.promise;
   } finally {
-    clearTimeout(timer);
+    found.clear();
     await consumer.disconnect().catch(() => undefined);
   }
 }

@@ -1,5 +1,6 @@
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { deadLetterScanTimeout, topicNotFound } from '../errors.ts';
+import { settleOnce } from './settle-once.ts';
 
 export interface ScanOptions {
   kafka: Kafka;
@@ -35,27 +36,12 @@ export async function scanToEnd(options: ScanOptions): Promise<number> {
   // fetch in flight, which on a caught-up partition lasts the whole wait.
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
   let handled = 0;
-  let settled = false;
-  let finish: () => void = () => undefined;
-  let fail: (error: unknown) => void = () => undefined;
-  const finished = new Promise<void>((resolve, reject) => {
-    finish = () => {
-      settled = true;
-      resolve();
-    };
-    fail = (error) => {
-      settled = true;
-      reject(error);
-    };
-  });
-  // Observed from the start: a failure during connect must not become an unhandled rejection.
-  finished.catch(() => undefined);
-  const timer = setTimeout(() => {
+  const done = settleOnce<void>(timeoutMs, () => {
     const pending = [...ranges.keys()].sort((a, b) => a - b);
-    fail(deadLetterScanTimeout(topic, timeoutMs, pending, groupId));
-  }, timeoutMs);
+    return deadLetterScanTimeout(topic, timeoutMs, pending, groupId);
+  });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (!payload.restart) fail(payload.error);
+    if (!payload.restart) done.reject(payload.error);
   });
   try {
     await consumer.connect();
@@ -65,7 +51,7 @@ export async function scanToEnd(options: ScanOptions): Promise<number> {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }) => {
         const range = ranges.get(batch.partition);
-        if (!range || settled) return;
+        if (!range || done.settled) return;
         try {
           const wanted = batch.messages.filter((m) => BigInt(m.offset) < range.end);
           const last = wanted.at(-1);
@@ -84,21 +70,21 @@ export async function scanToEnd(options: ScanOptions): Promise<number> {
           // partition whose last records are such markers still completes.
           if (BigInt(batch.lastOffset()) >= range.end - 1n) {
             ranges.delete(batch.partition);
-            if (ranges.size === 0) finish();
+            if (ranges.size === 0) done.resolve();
           }
         } catch (error) {
           // Fail the scan rather than let kafkajs retry the batch: an operator tool should say what
           // went wrong now, and the next run resumes from the last committed batch.
-          fail(error);
+          done.reject(error);
           return;
         }
         await heartbeat();
       },
     });
-    await finished;
+    await done.promise;
     return handled;
   } finally {
-    clearTimeout(timer);
+    done.clear();
     await consumer.disconnect().catch(() => undefined);
   }
 }
