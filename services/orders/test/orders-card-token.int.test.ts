@@ -57,6 +57,13 @@ describe('orders: the card token is a saga secret', () => {
       data: { totalCents: 1999, currency: 'EUR' },
       reason: null,
     });
+    // What the relay does once it has sent them (none runs here): the sweeper resends only what
+    // has left the outbox.
+    await world.deps.db
+      .updateTable('outbox')
+      .set({ published_at: new Date() })
+      .where('published_at', 'is', null)
+      .execute();
     world.advance(12_001); // past the charge's first resend (10 s ± 20 %): the sweeper resends it
     expect(await world.orchestrator.sweepOnce()).toBeGreaterThan(0);
 
