@@ -24,14 +24,6 @@ import { registerOutboxMetrics } from './internal/outbox-metrics.ts';
 import type { ServiceConfig } from './service-config.ts';
 import type { ServiceDeps, ServiceOverrides } from './service-deps.ts';
 
-/**
- * How long a starting service waits for the broker. A replica restarted during a broker restart
- * (67 s under load in a chaos run) gave up after the old 60 s and stayed down: a fault then
- * decided how many replicas ran. Five minutes outlasts a broker restart; an orchestrator restarts
- * a process that still gives up.
- */
-const BROKER_WAIT_AT_START_MS = 5 * 60_000;
-
 /** Something a service runs beside its app: a consumer, a saga participant, an orchestrator, a pruner. */
 export interface Worker {
   /** Named in logs and in StartOptions.workers. */
@@ -148,7 +140,6 @@ export function defineService<
         await ensureTopics(
           deps.kafka,
           definition.topics.map((key) => ({ topic: deps.topics[key], partitions: DEFAULT_PARTITIONS })),
-          BROKER_WAIT_AT_START_MS,
         );
         await deps.codec.registerAll(topicBindings([...definition.produces], deps.namespace));
 
