@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { readManifest } from './workspaces.ts';
 
 /** One Dockerfile instruction, continuation lines joined. */
 export interface Instruction {
@@ -24,8 +25,9 @@ export function parseDockerfile(text: string): Instruction[] {
     });
 }
 
-export function readDockerfile(rootDir: string, workspace: string): Instruction[] {
-  return parseDockerfile(readFileSync(join(rootDir, workspace, 'Dockerfile'), 'utf8'));
+/** The one Dockerfile at the repository root, which builds every image. */
+export function readDockerfile(rootDir: string): Instruction[] {
+  return parseDockerfile(readFileSync(join(rootDir, 'Dockerfile'), 'utf8'));
 }
 
 /** `KEY="value"` / `KEY=value` pairs of a LABEL or ENV instruction. */
@@ -38,19 +40,11 @@ export function pairs(args: string): Record<string, string> {
   return found;
 }
 
-/** The image a Dockerfile builds, from its OCI title and version labels. */
-export function dockerfileImage(rootDir: string, workspace: string): { name: string; version: string } {
-  const labels = Object.assign(
-    {},
-    ...readDockerfile(rootDir, workspace)
-      .filter((i) => i.keyword === 'LABEL')
-      .map((i) => pairs(i.args)),
-  );
-  const name = labels['org.opencontainers.image.title'];
-  const version = labels['org.opencontainers.image.version'];
-  if (typeof name !== 'string' || typeof version !== 'string')
-    throw new Error(`${workspace}/Dockerfile has no org.opencontainers.image.title and .version labels`);
-  return { name, version };
+/** The image of a deployable workspace: `conveyor/<folder name>:<its package.json version>`. */
+export function workspaceImage(rootDir: string, workspace: string): { name: string; version: string } {
+  const { version } = readManifest(rootDir, workspace);
+  if (typeof version !== 'string') throw new Error(`${workspace}/package.json has no "version"`);
+  return { name: `conveyor/${basename(workspace)}`, version };
 }
 
 /** The base images of the stages, with `ARG` defaults substituted. */

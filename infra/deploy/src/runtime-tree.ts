@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { isRecord } from './records.ts';
@@ -10,7 +19,7 @@ import { readManifest, runtimeClosure, type WorkspaceManifest } from './workspac
  * page's Vite sources (admin-ui's index.html and vite.config.ts: the page is built into dist/).
  */
 const SOURCE_ONLY =
-  /^(src|test|examples|node_modules|dist|tsconfig(\..+)?\.json|.+\.md|.+\.tsx?|index\.html|Dockerfile)$/;
+  /^(src|test|examples|node_modules|dist|tsconfig(\..+)?\.json|.+\.md|.+\.tsx?|index\.html)$/;
 
 /**
  * The manifest an image runs with: every export pointing at a compiled file in dist/ instead of a
@@ -38,7 +47,9 @@ export function compiledManifest(manifest: WorkspaceManifest): WorkspaceManifest
  * Compiles the workspace and the workspaces it needs (a workspace's `build` script first when it
  * has one, admin-ui's `vite build`; then tsc -p <workspace>/tsconfig.build.json into
  * <workspace>/dist) and writes what its image holds into `outDir`: the root manifest and
- * lockfile, and per workspace its compiled manifest, dist/ and its data files (schemas' .avsc).
+ * lockfile, per workspace its compiled manifest, dist/ and its data files (schemas' .avsc), and
+ * `main.js`, a link to the workspace's dist/main.js: one `CMD ["node", "main.js"]` starts every image
+ * (node follows the link, so the process runs from, and resolves imports beside, its real path).
  */
 export function buildRuntimeTree(rootDir: string, workspace: string, outDir: string): string[] {
   const closure = runtimeClosure(rootDir, workspace);
@@ -63,5 +74,6 @@ export function buildRuntimeTree(rootDir: string, workspace: string, outDir: str
         cpSync(join(from, entry), join(to, entry), { recursive: true });
     }
   }
+  symlinkSync(`${workspace}/dist/main.js`, join(outDir, 'main.js'));
   return closure;
 }

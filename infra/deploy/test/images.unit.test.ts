@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 // Not exported by the package (its index is the local infra's API): read beside the mode it serves.
 import { TESTCONTAINERS_IMAGES } from '../../local/src/testcontainers-mode.ts';
-import { baseImages, dockerfileImage, pairs, parseDockerfile, readDockerfile } from '../src/dockerfile.ts';
+import { baseImages, pairs, parseDockerfile, readDockerfile, workspaceImage } from '../src/dockerfile.ts';
 import { workloadContainers } from '../src/k8s-policy.ts';
 import { isRecord } from '../src/records.ts';
 import { DEPLOYABLE_WORKSPACES, readManifest, runtimeClosure } from '../src/workspaces.ts';
@@ -33,39 +33,32 @@ const service = (name: string): Record<string, unknown> => {
   return isRecord(found) ? found : {};
 };
 
-describe.each(DEPLOYABLE_WORKSPACES)('%s/Dockerfile', (workspace) => {
-  const instructions = readDockerfile(rootDir, workspace);
+describe('Dockerfile', () => {
+  const instructions = readDockerfile(rootDir);
   const all = (keyword: string) => instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
-  const closure = runtimeClosure(rootDir, workspace);
+  const cli = 'node --experimental-strip-types infra/deploy/src/image-build-cli.ts';
 
-  it('builds in two stages on Node 22 and runs compiled JavaScript with plain node', () => {
+  it('builds in three stages on Node 22 and runs compiled JavaScript with plain node', () => {
     const images = baseImages(instructions);
-    expect(images).toHaveLength(2);
+    expect(images).toHaveLength(3);
     for (const image of images) expect(image).toMatch(/^node:22\.\d+\.\d+-bookworm-slim$/);
-    expect(all('CMD')).toEqual([`["node", "${workspace}/dist/main.js"]`]);
-    expect(existsSync(join(rootDir, workspace, 'src/main.ts'))).toBe(true);
+    expect(all('CMD')).toEqual(['["node", "main.js"]']);
     expect(instructions.map((i) => i.args).join('\n')).not.toMatch(/\btsx\b/);
   });
 
-  it('installs from the lockfile, production dependencies only in the runtime stage', () => {
-    const runs = all('RUN').join('\n');
-    const workspaces = closure.map((folder) => `--workspace ${folder}`).join(' ');
-    expect(runs).toContain(`npm ci ${workspaces} --include-workspace-root`);
-    expect(runs).toContain(`npm ci --workspace ${workspace} --omit=dev`);
-    expect(runs).toContain(`infra/deploy/src/runtime-tree-cli.ts ${workspace} /runtime`);
-  });
-
-  it(`copies only ${workspace} and the workspaces it needs (${closure.length} in all), each with a build config`, () => {
-    const copied = all('COPY')
-      .filter((args) => !args.startsWith('--from'))
-      .map((args) => args.split(/\s+/)[0] ?? '');
-    expect(copied).toEqual([
-      'package.json',
-      ...closure.map((folder) => `${folder}/package.json`),
-      'infra/deploy/src/',
-      ...closure.map((folder) => `${folder}/`),
+  it('installs from the lockfile before the sources, production dependencies only in the runtime stage', () => {
+    expect(all('RUN')).toEqual([
+      `${cli} context "$WORKSPACE" /context`,
+      `--mount=type=cache,target=/root/.npm ${cli} install "$WORKSPACE"`,
+      `${cli} runtime "$WORKSPACE" /runtime`,
+      '--mount=type=cache,target=/root/.npm npm ci --workspace "$WORKSPACE" --omit=dev --omit=optional --omit=peer --ignore-scripts --no-audit --no-fund',
     ]);
-    for (const folder of closure) expect(existsSync(join(rootDir, folder, 'tsconfig.build.json'))).toBe(true);
+    expect(all('COPY')).toEqual([
+      '. .',
+      '--from=context /context/manifests/ ./',
+      '--from=context /context/sources/ ./',
+      '--from=build /runtime/ ./',
+    ]);
   });
 
   it('runs as a non-root user with NODE_ENV=production and a HEALTHCHECK on /health', () => {
@@ -74,13 +67,46 @@ describe.each(DEPLOYABLE_WORKSPACES)('%s/Dockerfile', (workspace) => {
     expect(all('HEALTHCHECK').join(' ')).toContain("/health')");
   });
 
-  it('names the image compose builds from it', () => {
-    const image = dockerfileImage(rootDir, workspace);
-    expect(image.version).toBe(readManifest(rootDir, workspace).version);
+  it('listens on the port it is built for, under the names the gateway and the services read', () => {
+    const portArg = `\${PORT}`;
+    expect(Object.assign({}, ...all('ENV').map(pairs))).toMatchObject({
+      HOST: '0.0.0.0',
+      PORT: portArg,
+      GATEWAY_HOST: '0.0.0.0',
+      GATEWAY_PORT: portArg,
+    });
+    expect(all('EXPOSE')).toEqual([portArg]);
+  });
+});
+
+describe.each(DEPLOYABLE_WORKSPACES)('the %s image', (workspace) => {
+  const closure = runtimeClosure(rootDir, workspace);
+
+  it(`compiles ${workspace} and the ${closure.length - 1} workspaces it needs, each with a build config`, () => {
+    expect(existsSync(join(rootDir, workspace, 'src/main.ts'))).toBe(true);
+    for (const folder of closure) expect(existsSync(join(rootDir, folder, 'tsconfig.build.json'))).toBe(true);
+  });
+
+  it('is built by compose from the Dockerfile with its workspace, name, version and port', () => {
+    const image = workspaceImage(rootDir, workspace);
     const built = Object.values(services)
       .filter(isRecord)
-      .filter((s) => isRecord(s.build) && s.build.dockerfile === `${workspace}/Dockerfile`);
-    expect(built.map((s) => s.image)).toEqual([`${image.name}:${image.version}`]);
+      .filter((s) => isRecord(s.build) && isRecord(s.build.args) && s.build.args.WORKSPACE === workspace);
+    expect(built).toHaveLength(1);
+    const [definition = {}] = built;
+    const build = isRecord(definition.build) ? definition.build : {};
+    expect(definition.image).toBe(`${image.name}:${image.version}`);
+    expect(build).toEqual({
+      context: '../..',
+      args: {
+        WORKSPACE: workspace,
+        IMAGE_NAME: image.name,
+        IMAGE_VERSION: image.version,
+        PORT: expect.any(String),
+      },
+    });
+    const port = isRecord(build.args) ? build.args.PORT : undefined;
+    expect(JSON.stringify(definition.healthcheck)).toContain(`http://127.0.0.1:${port}/`);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dockerfileImage } from '../src/dockerfile.ts';
+import { workspaceImage } from '../src/dockerfile.ts';
 import type { K8sObject } from '../src/k8s-objects.ts';
 import {
   containerProblems,
@@ -47,7 +47,7 @@ describe('infra/k8s', () => {
         expect(networkPolicyProblems(objects)).toEqual([]);
       });
 
-      it('runs the images the Dockerfiles build', () => {
+      it('runs the images the Dockerfile builds', () => {
         const images = Object.fromEntries(
           conveyorDeployments(objects).flatMap((deployment) =>
             workloadContainers([deployment]).map(({ container }) => [
@@ -58,7 +58,7 @@ describe('infra/k8s', () => {
         );
         const built = Object.fromEntries(
           DEPLOYABLE_WORKSPACES.map((workspace) => {
-            const image = dockerfileImage(rootDir, workspace);
+            const image = workspaceImage(rootDir, workspace);
             return [image.name.replace('conveyor/', ''), `${image.name}:${image.version}`];
           }),
         );

@@ -40,9 +40,15 @@ describe('runtimeClosure', () => {
   });
 });
 
-describe('runtime-tree-cli.ts', () => {
+describe('image-build-cli.ts', () => {
   it('needs nothing but Node: the build stage runs it with type stripping before any package is there', () => {
-    const files = ['runtime-tree-cli.ts', 'runtime-tree.ts', 'workspaces.ts', 'records.ts'];
+    const files = [
+      'image-build-cli.ts',
+      'image-context.ts',
+      'runtime-tree.ts',
+      'workspaces.ts',
+      'records.ts',
+    ];
     const imports = files.flatMap((file) =>
       [...readFileSync(new URL(`../src/${file}`, import.meta.url), 'utf8').matchAll(/from '([^']+)'/g)].map(
         (match) => match[1] ?? '',
