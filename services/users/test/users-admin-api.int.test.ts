@@ -77,10 +77,11 @@ describe("a service's admin API: messages, projections, dead letters", () => {
     const [directory] = status.json().projections;
     expect(directory).toMatchObject({
       name: 'users.directory',
-      topics: [`${world.namespace}.users.events`],
+      topics: [`${world.namespace}.users.events`, `${world.namespace}.orders.events`],
       rebuild: null,
     });
-    expect(directory.partitions).toHaveLength(3);
+    // Three partitions on each of its two topics.
+    expect(directory.partitions).toHaveLength(6);
     const unknown = await world.app.inject({
       method: 'POST',
       url: '/admin/projections/orders.order-details/rebuild',

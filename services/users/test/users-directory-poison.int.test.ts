@@ -1,14 +1,12 @@
 import { deadLetterTopic, listDeadLetters } from '@conveyor/events';
 import { bearer } from '@conveyor/http/testing';
-import { createTestDatabase, type TestDatabase, uniqueName } from '@conveyor/infra-local/testing';
 import { DEFAULT_PARTITIONS } from '@conveyor/schemas';
 import type { Message } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USER_DIRECTORY_PROJECTION } from '../src/projections/user-directory.projection.ts';
-import { startUsersService, type UsersService } from '../src/service.ts';
+import type { UsersService } from '../src/service.ts';
 import { waitFor } from './support/service-process.ts';
-import { newCaller, newUser } from './support/users-world.ts';
+import { type DirectoryWorld, newCaller, newUser, startDirectoryWorld } from './support/users-world.ts';
 
 const admin = bearer('ops-1', ['user', 'admin']);
 
@@ -18,26 +16,14 @@ const admin = bearer('ops-1', ['user', 'admin']);
  * cannot apply (its user id is no UUID, so Postgres refuses the row).
  */
 describe('the user directory with poison messages on users.events', () => {
-  const infra = inject('infra');
-  let database: TestDatabase;
+  let world: DirectoryWorld;
   let service: UsersService;
 
   beforeAll(async () => {
-    database = await createTestDatabase(infra.databaseUrl, 'users_poison');
-    const config = loadConfig({
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
-      LOG_LEVEL: 'silent',
-      CONVEYOR_TOPIC_NAMESPACE: uniqueName('users-poison'),
-    });
-    service = await startUsersService(config);
+    world = await startDirectoryWorld('users-poison');
+    service = world.service;
   });
-  afterAll(async () => {
-    await service?.app.close();
-    for (const stop of service?.stop ?? []) await stop();
-    await database?.drop();
-  });
+  afterAll(() => world?.close());
 
   async function producePoison(): Promise<void> {
     const { kafka, codec, topics } = service.deps;

@@ -1,13 +1,11 @@
 import { rebuildProjection } from '@conveyor/events';
 import { bearer } from '@conveyor/http/testing';
-import { createTestDatabase, type TestDatabase, uniqueName } from '@conveyor/infra-local/testing';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userDirectoryProjection } from '../src/projections/user-directory.projection.ts';
-import { startUsersService, type UsersService } from '../src/service.ts';
+import type { UsersService } from '../src/service.ts';
 import { waitFor } from './support/service-process.ts';
-import { newCaller, newUser } from './support/users-world.ts';
+import { type DirectoryWorld, newCaller, newUser, startDirectoryWorld } from './support/users-world.ts';
 
 interface Entry {
   id: string;
@@ -16,6 +14,7 @@ interface Entry {
   lastName: string;
   language: string;
   updatedAt: string;
+  orders: { confirmed: number; lastConfirmedAt: string | null; totals: unknown[] };
 }
 
 /** Who reads the directory: every user's email is in it, so only an admin. */
@@ -23,30 +22,19 @@ const admin = bearer('ops-1', ['user', 'admin']);
 
 /** REST → events and outbox → relay → users.events → the users.directory projection → GET /directory. */
 describe('the user directory, projected from users.events', () => {
-  const infra = inject('infra');
-  let database: TestDatabase;
-  let namespace: string;
+  let world: DirectoryWorld;
   let service: UsersService;
+  let namespace: string;
+
   /** What the directory must list, by id, as the write side answered it. */
   const expected = new Map<string, Entry>();
 
   beforeAll(async () => {
-    database = await createTestDatabase(infra.databaseUrl, 'users_directory');
-    namespace = uniqueName('users-directory');
-    const config = loadConfig({
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
-      LOG_LEVEL: 'silent',
-      CONVEYOR_TOPIC_NAMESPACE: namespace,
-    });
-    service = await startUsersService(config);
+    world = await startDirectoryWorld('users-directory');
+    service = world.service;
+    namespace = world.namespace;
   });
-  afterAll(async () => {
-    await service?.app.close();
-    for (const stop of service?.stop ?? []) await stop();
-    await database?.drop();
-  });
+  afterAll(() => world?.close());
 
   const remember = (user: {
     id: string;
@@ -62,6 +50,8 @@ describe('the user directory, projected from users.events', () => {
       lastName: user.profile.lastName,
       language: user.preferences.language,
       updatedAt: user.updatedAt,
+      // No order is confirmed on this world's orders.events (users-directory-orders tests those).
+      orders: { confirmed: 0, lastConfirmedAt: null, totals: [] },
     });
   const register = async (email: string, firstName: string, lastName: string, language = 'en') => {
     const response = await service.app.inject({

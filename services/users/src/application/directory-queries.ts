@@ -1,5 +1,20 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { UserDirectoryTable, UsersDatabase } from '../db/tables.ts';
+import type { UserDirectoryTable, UserOrderTotalsTable, UsersDatabase } from '../db/tables.ts';
+
+/** What a user spent on confirmed orders in one currency. */
+export interface CurrencyTotal {
+  currency: string;
+  totalCents: number;
+}
+
+/** A user's confirmed orders, as orders.events told the directory. */
+export interface DirectoryOrders {
+  confirmed: number;
+  /** The latest confirmation; null before the first. */
+  lastConfirmedAt: string | null;
+  /** By currency code. */
+  totals: CurrencyTotal[];
+}
 
 /** One user in the directory. */
 export interface DirectoryEntry {
@@ -10,6 +25,7 @@ export interface DirectoryEntry {
   language: string;
   /** The time of the user's last change. */
   updatedAt: string;
+  orders: DirectoryOrders;
 }
 
 export interface DirectoryPage {
@@ -63,8 +79,12 @@ export async function listDirectory(
       .executeTakeFirstOrThrow(),
   ]);
   const total = Number(count.n);
+  const totals = await totalsOf(
+    db,
+    rows.map((row) => row.user_id),
+  );
   return {
-    items: rows.map(toEntry),
+    items: rows.map((row) => toEntry(row, totals.get(row.user_id) ?? [])),
     page: query.page,
     limit: query.limit,
     total,
@@ -72,10 +92,31 @@ export async function listDirectory(
   };
 }
 
+/** The order totals of these users, by user id, each user's by currency. */
+async function totalsOf(db: Kysely<UsersDatabase>, userIds: string[]) {
+  const byUser = new Map<string, Selectable<UserOrderTotalsTable>[]>();
+  if (userIds.length === 0) return byUser;
+  const rows = await db
+    .selectFrom('user_order_totals')
+    .selectAll()
+    .where('user_id', 'in', userIds)
+    .orderBy('currency')
+    .execute();
+  for (const row of rows) byUser.set(row.user_id, [...(byUser.get(row.user_id) ?? []), row]);
+  return byUser;
+}
+
 /** `%`, `_` and `\` in what the caller typed match themselves, not patterns. */
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 
-function toEntry(row: Selectable<UserDirectoryTable>): DirectoryEntry {
+function toEntry(
+  row: Selectable<UserDirectoryTable>,
+  totals: Selectable<UserOrderTotalsTable>[],
+): DirectoryEntry {
+  const last = totals.reduce<Date | null>(
+    (latest, t) => (latest === null || t.last_confirmed_at > latest ? t.last_confirmed_at : latest),
+    null,
+  );
   return {
     id: row.user_id,
     email: row.email,
@@ -83,5 +124,10 @@ function toEntry(row: Selectable<UserDirectoryTable>): DirectoryEntry {
     lastName: row.last_name,
     language: row.language,
     updatedAt: row.updated_at.toISOString(),
+    orders: {
+      confirmed: totals.reduce((sum, t) => sum + t.confirmed_orders, 0),
+      lastConfirmedAt: last?.toISOString() ?? null,
+      totals: totals.map((t) => ({ currency: t.currency, totalCents: Number(t.total_cents) })),
+    },
   };
 }

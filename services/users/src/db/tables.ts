@@ -30,9 +30,27 @@ export interface UserDirectoryTable {
   updated_at: ColumnType<Date, string, string>;
 }
 
+/**
+ * A user's confirmed orders in one currency (users.directory, from orders.events' order.confirmed),
+ * read through the `user_order_totals` view. Kept apart from `user_directory` because an order
+ * can be confirmed before its user's user.created is applied (another topic), and it must not be
+ * lost nor make a directory entry without a name.
+ */
+export interface UserOrderTotalsTable {
+  user_id: string;
+  currency: string;
+  confirmed_orders: number;
+  /** A bigint: pg answers it as a string. */
+  total_cents: ColumnType<string, string, string>;
+  /** The latest confirmation time (written as the event's ISO string). */
+  last_confirmed_at: ColumnType<Date, string, string>;
+}
+
 /** The users database: the events tables plus the service's own, and the projection views. */
 export interface UsersDatabase extends EventsDatabase {
   users: UsersTable;
   /** A view (read only): the served generation of users.directory. */
   user_directory: UserDirectoryTable;
+  /** A view (read only): the served generation of users.directory. */
+  user_order_totals: UserOrderTotalsTable;
 }

@@ -34,6 +34,26 @@ export const DirectoryQuery = Type.Object(
   strict,
 );
 
+export const DirectoryOrders = Type.Object(
+  {
+    confirmed: Type.Integer({ minimum: 0, description: 'Confirmed orders, in every currency' }),
+    lastConfirmedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'The latest confirmation; null before the first',
+    }),
+    totals: Type.Array(
+      Type.Object(
+        {
+          currency: Type.String({ description: 'The currency code the order was priced in' }),
+          totalCents: Type.Integer({ description: 'Spent on confirmed orders in that currency' }),
+        },
+        strict,
+      ),
+      { description: 'Per currency, by code' },
+    ),
+  },
+  { ...strict, description: "The user's confirmed orders, from orders.events (order.confirmed)" },
+);
+
 export const DirectoryEntry = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
@@ -42,6 +62,7 @@ export const DirectoryEntry = Type.Object(
     lastName: Type.String(),
     language: Type.String({ description: 'Preferred language: en, es or fr' }),
     updatedAt: Type.String({ format: 'date-time' }),
+    orders: DirectoryOrders,
   },
   strict,
 );

@@ -69,6 +69,39 @@ export async function createUsersWorld(): Promise<UsersWorld> {
   };
 }
 
+/**
+ * The whole users service (relay and users.directory projection included) on a fresh database and
+ * topic namespace, for the tests that follow messages through Kafka into the directory.
+ */
+export interface DirectoryWorld {
+  namespace: string;
+  service: UsersService;
+  close(): Promise<void>;
+}
+
+export async function startDirectoryWorld(name: string): Promise<DirectoryWorld> {
+  const infra = inject('infra');
+  const database = await createTestDatabase(infra.databaseUrl, name.replaceAll('-', '_'));
+  const namespace = uniqueName(name);
+  const service = await usersService.start(
+    loadConfig({
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+      LOG_LEVEL: 'silent',
+      CONVEYOR_TOPIC_NAMESPACE: namespace,
+    }),
+  );
+  return {
+    namespace,
+    service,
+    async close() {
+      await service.close();
+      await database.drop();
+    },
+  };
+}
+
 /** A valid registration body, with overrides. */
 export const newUser = (email: string, overrides: Record<string, unknown> = {}) => ({
   email,
