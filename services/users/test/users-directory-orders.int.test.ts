@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { rebuildProjection } from '@conveyor/events';
 import { bearer } from '@conveyor/http/testing';
 import type { OrderConfirmed } from '@conveyor/schemas';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectoryEntry, DirectoryPage } from '../src/application/directory-queries.ts';
-import { userDirectoryProjection } from '../src/projections/user-directory.projection.ts';
 import type { UsersService } from '../src/service.ts';
 import { waitFor } from './support/service-process.ts';
 import { type DirectoryWorld, newUser, startDirectoryWorld, uniqueEmail } from './support/users-world.ts';
@@ -20,12 +18,10 @@ const admin = bearer('ops-1', ['user', 'admin']);
 describe("the user directory's confirmed orders, projected from orders.events", () => {
   let world: DirectoryWorld;
   let service: UsersService;
-  let namespace: string;
 
   beforeAll(async () => {
     world = await startDirectoryWorld('users-directory-orders');
     service = world.service;
-    namespace = world.namespace;
   });
   afterAll(() => world?.close());
 
@@ -166,14 +162,7 @@ describe("the user directory's confirmed orders, projected from orders.events", 
 
   it('rebuilds into a new generation with the very same totals, the duplicate counted once again', async () => {
     const before = await totalsRows();
-    const result = await rebuildProjection({
-      db: service.deps.db,
-      kafka: service.deps.kafka,
-      groupPrefix: namespace,
-      codec: service.deps.codec,
-      definition: userDirectoryProjection(namespace),
-      pollMs: 100,
-    });
+    const result = await world.rebuild();
     expect(result).toMatchObject({ previousGeneration: 1, generation: 2, deadLettered: 0 });
     expect(await totalsRows()).toEqual(before);
   });

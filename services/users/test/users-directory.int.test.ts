@@ -1,8 +1,6 @@
-import { rebuildProjection } from '@conveyor/events';
 import { bearer } from '@conveyor/http/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { userDirectoryProjection } from '../src/projections/user-directory.projection.ts';
 import type { UsersService } from '../src/service.ts';
 import { waitFor } from './support/service-process.ts';
 import { type DirectoryWorld, newCaller, newUser, startDirectoryWorld } from './support/users-world.ts';
@@ -24,7 +22,6 @@ const admin = bearer('ops-1', ['user', 'admin']);
 describe('the user directory, projected from users.events', () => {
   let world: DirectoryWorld;
   let service: UsersService;
-  let namespace: string;
 
   /** What the directory must list, by id, as the write side answered it. */
   const expected = new Map<string, Entry>();
@@ -32,7 +29,6 @@ describe('the user directory, projected from users.events', () => {
   beforeAll(async () => {
     world = await startDirectoryWorld('users-directory');
     service = world.service;
-    namespace = world.namespace;
   });
   afterAll(() => world?.close());
 
@@ -156,14 +152,7 @@ describe('the user directory, projected from users.events', () => {
       }
     })();
     try {
-      const result = await rebuildProjection({
-        db: service.deps.db,
-        kafka: service.deps.kafka,
-        groupPrefix: namespace,
-        codec: service.deps.codec,
-        definition: userDirectoryProjection(namespace),
-        pollMs: 100,
-      });
+      const result = await world.rebuild();
       expect(result).toMatchObject({ previousGeneration: 1, generation: 2, applied: 7, resumed: false });
     } finally {
       reading = false;

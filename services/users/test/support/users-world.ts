@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type RebuildResult, rebuildProjection } from '@conveyor/events';
 import { bearer } from '@conveyor/http/testing';
 import {
   createTestDatabase,
@@ -9,6 +10,7 @@ import {
 import { inject } from 'vitest';
 import { loadConfig, type UsersConfig } from '../../src/config.ts';
 import type { UsersDeps } from '../../src/deps.ts';
+import { userDirectoryProjection } from '../../src/projections/user-directory.projection.ts';
 import { type UsersService, usersService } from '../../src/service.ts';
 
 /**
@@ -76,6 +78,8 @@ export async function createUsersWorld(): Promise<UsersWorld> {
 export interface DirectoryWorld {
   namespace: string;
   service: UsersService;
+  /** Rebuilds users.directory into the next generation while the service serves it. */
+  rebuild(): Promise<RebuildResult>;
   close(): Promise<void>;
 }
 
@@ -92,9 +96,19 @@ export async function startDirectoryWorld(name: string): Promise<DirectoryWorld>
       CONVEYOR_TOPIC_NAMESPACE: namespace,
     }),
   );
+  const { db, kafka, codec } = service.deps;
   return {
     namespace,
     service,
+    rebuild: () =>
+      rebuildProjection({
+        db,
+        kafka,
+        codec,
+        groupPrefix: namespace,
+        definition: userDirectoryProjection(namespace),
+        pollMs: 100,
+      }),
     async close() {
       await service.close();
       await database.drop();
