@@ -114,7 +114,9 @@ export class DevStack {
     for (const service of SERVICE_NAMES) {
       const databaseUrl = await ensureDatabase(this.options.infra.databaseUrl, this.databaseName(service));
       for (let replica = 0; replica < this.replicas; replica++) {
-        this.add(service, replica, `services/${service}/src/main.ts`, '/ready', {
+        // Not /ready: a service serves before its consumers have joined their groups; a stack is
+        // started when its messages flow too.
+        this.add(service, replica, `services/${service}/src/main.ts`, '/ready/messaging', {
           ...common,
           DATABASE_URL: databaseUrl,
           PORT: String(this.ports[service][replica]),

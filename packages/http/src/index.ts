@@ -1,3 +1,5 @@
+// The gateway reads thrown values as the services do, without depending on @conveyor/events itself.
+export { errorMessage } from '@conveyor/events';
 export { CORRELATION_HEADER, correlationIdOf, registerCorrelation } from './correlation.ts';
 export {
   A_YEAR_MS,
@@ -59,6 +61,7 @@ export {
   registerMetrics,
 } from './metrics.ts';
 export {
+  DATABASE_UNAVAILABLE_CODE,
   type FieldProblem,
   INTERNAL_ERROR_CODE,
   INVALID_REQUEST_CODE,

@@ -1,12 +1,17 @@
 import { STATUS_CODES } from 'node:http';
 import { isConveyorError } from '@conveyor/events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from './database-unavailable.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 /** Code of every request refused by schema validation or body parsing. */
 export const INVALID_REQUEST_CODE = 'CONVEYOR_INVALID_REQUEST';
 /** Code of every error that is not a typed client error: its message stays in the log. */
 export const INTERNAL_ERROR_CODE = 'CONVEYOR_INTERNAL_ERROR';
+/** A request that failed because the database went away under it: 503, worth trying again. */
+export const DATABASE_UNAVAILABLE_CODE = 'CONVEYOR_DATABASE_UNAVAILABLE';
+/** Seconds a client (or the gateway, at another instance) waits before trying a 503 again. */
+const RETRY_AFTER_SECONDS = 1;
 
 /** One refused input: a property name (dotted for nested ones) or the request part (`body`). */
 export interface FieldProblem {
@@ -42,7 +47,8 @@ const BODY_PARSE_ERRORS = new Set(['FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP
 /**
  * Maps any thrown value to a problem. Errors are recognised by shape, not class: Fastify
  * validation errors (`validation`), then anything with a string `code` and a numeric
- * `statusCode` (ConveyorError, Fastify's own). The rest is a 500 whose message is not shown.
+ * `statusCode` (ConveyorError, Fastify's own), then a database that went away (503). The rest is
+ * a 500 whose message is not shown.
  */
 export function toProblem(error: unknown, instance?: string): ProblemDetails {
   const base = instance === undefined ? {} : { instance };
@@ -70,6 +76,12 @@ export function toProblem(error: unknown, instance?: string): ProblemDetails {
       ...context,
     };
   }
+  if (!isConveyorError(error) && isDatabaseUnavailable(error)) {
+    return {
+      ...problem(503, DATABASE_UNAVAILABLE_CODE, 'the database could not be reached; try again in a moment'),
+      ...base,
+    };
+  }
   const code = isConveyorError(error) ? error.code : INTERNAL_ERROR_CODE;
   const status =
     isConveyorError(error) && error.statusCode >= 500 && error.statusCode < 600 ? error.statusCode : 500;
@@ -83,6 +95,7 @@ export function toProblem(error: unknown, instance?: string): ProblemDetails {
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const body = toProblem(error, request.url);
   if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (body.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }
 

@@ -1,6 +1,11 @@
 import { ConveyorError } from '@conveyor/events';
 import { describe, expect, it } from 'vitest';
-import { INTERNAL_ERROR_CODE, INVALID_REQUEST_CODE, toProblem } from './problem-details.ts';
+import {
+  DATABASE_UNAVAILABLE_CODE,
+  INTERNAL_ERROR_CODE,
+  INVALID_REQUEST_CODE,
+  toProblem,
+} from './problem-details.ts';
 
 /** What Fastify throws when a schema refuses a request part. */
 const validationError = (validationContext: string, validation: unknown[]) =>
@@ -116,5 +121,26 @@ describe('problem details', () => {
     );
     expect(typed).toMatchObject({ status: 502, code: 'CONVEYOR_SCHEMA_REGISTRATION_FAILED' });
     expect(typed.detail).not.toContain('registry at x');
+  });
+
+  it('answers 503 when the database went away under the request (worth trying again), 500 otherwise', () => {
+    const pgError = (code: string, message: string) => Object.assign(new Error(message), { code });
+    for (const gone of [
+      pgError('57P01', 'terminating connection due to administrator command'),
+      pgError('08006', 'connection failure'),
+      pgError('53300', 'sorry, too many clients already'),
+      pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'),
+      new Error('Connection terminated unexpectedly'),
+      new Error('timeout exceeded when trying to connect'),
+    ]) {
+      const problem = toProblem(gone);
+      expect(problem, gone.message).toMatchObject({ status: 503, code: DATABASE_UNAVAILABLE_CODE });
+      expect(problem.detail).not.toContain('5432');
+    }
+    for (const wrong of [
+      pgError('23505', 'duplicate key value violates unique constraint'),
+      pgError('42P01', 'relation "orders" does not exist'),
+    ])
+      expect(toProblem(wrong)).toMatchObject({ status: 500, code: INTERNAL_ERROR_CODE });
   });
 });

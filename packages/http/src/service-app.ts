@@ -18,8 +18,10 @@ export interface ServiceAppOptions {
   version?: string;
   /** A pino logger (or `false` in tests). @default false */
   logger?: FastifyBaseLogger | false;
-  /** Checked by /ready. */
+  /** Checked by /ready: what a request cannot be served without. */
   readiness: Record<string, ReadinessCheck>;
+  /** Probed and shown by /ready without deciding it (HealthOptions.reported). @default {} */
+  reportedReadiness?: Record<string, ReadinessCheck>;
   metrics: Registry;
   /** Checks every caller's bearer token (createTokenVerifier with the process's JWT settings). */
   verifyToken: TokenVerifier;
@@ -73,7 +75,7 @@ export async function createServiceApp(options: ServiceAppOptions) {
   registerCorrelation(app);
   registerIdentity(app, options.verifyToken);
   registerMetrics(app, options.metrics);
-  registerHealth(app, { checks: options.readiness });
+  registerHealth(app, { checks: options.readiness, reported: options.reportedReadiness ?? {} });
   await app.register(swagger, {
     openapi: { info: { title: `Conveyor ${options.name}`, version: options.version ?? '0.1.0' } },
   });

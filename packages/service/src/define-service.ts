@@ -20,6 +20,8 @@ import type { Migration } from 'kysely';
 import type { Logger } from 'pino';
 import { serviceAdminRoutes } from './admin/service-admin-routes.ts';
 import { type ConsumerGroup, registerConsumerLagMetrics } from './internal/consumer-lag-metrics.ts';
+import { Messaging } from './internal/messaging.ts';
+import { registerMessagingReadiness } from './internal/messaging-readiness.ts';
 import { registerOutboxMetrics } from './internal/outbox-metrics.ts';
 import type { ServiceConfig } from './service-config.ts';
 import type { ServiceDeps, ServiceOverrides } from './service-deps.ts';
@@ -92,6 +94,15 @@ export interface StartOptions {
   projections?: boolean;
   /** Names of the workers to start; the others are built (the app may use them) but not run. @default all */
   workers?: readonly string[];
+  /**
+   * `await`: start resolves once the messaging side (topics, schemas, relay, projections,
+   * workers) runs, and rejects if it cannot start. `background`: start resolves as soon as the app
+   * can serve (database migrated, projection tables there); the messaging side starts behind it
+   * and is tried again while Kafka or the registry cannot be reached (main.ts). @default 'await'
+   */
+  messaging?: 'await' | 'background';
+  /** With `messaging: 'background'`: a failure to start it that waiting will not mend. */
+  onMessagingFailure?: (error: unknown) => void;
 }
 
 /** A started service: its app (not listening), what to stop once it has closed, and its parts. */
@@ -102,6 +113,8 @@ export interface StartedService<Deps, Parts extends ServiceParts> extends Runnin
   /** One host per projection, following its served generation. */
   projections: ProjectionHost[];
   parts: Parts;
+  /** The messaging side: `starting` until it runs (GET /ready/messaging answers 200 then). */
+  messaging: Messaging;
   /** Closes the app, then stops the rest (what runService does on SIGTERM). */
   close(): Promise<void>;
 }
@@ -111,9 +124,9 @@ export interface DefinedService<Config extends ServiceConfig, Deps, Parts extend
   /** The projections of the service under a topic namespace (the replay CLI's registry). */
   projections(namespace: string): AnyProjection[];
   /**
-   * migrate → topics → schemas → relay → projection hosts (groups under the namespace) → workers
-   * → app. When a step fails, what had started is stopped in reverse and the pool closed before
-   * the error is rethrown.
+   * migrate → projection tables → app, and the messaging side: topics → schemas → relay →
+   * projection hosts (groups under the namespace) → workers (StartOptions.messaging). When a step
+   * fails, what had started is stopped in reverse and the pool closed before the error is rethrown.
    */
   start(config: Config, options?: StartOptions): Promise<StartedService<Deps, Parts>>;
 }
@@ -137,11 +150,26 @@ export function defineService<
       const stop = () => [...started].reverse();
       try {
         await migrate(deps.db, definition.migrations);
-        await ensureTopics(
-          deps.kafka,
-          definition.topics.map((key) => ({ topic: deps.topics[key], partitions: DEFAULT_PARTITIONS })),
-        );
-        await deps.codec.registerAll(topicBindings([...definition.produces], deps.namespace));
+
+        // On every service's /metrics, dead letters or not: one name set whatever the service.
+        const onDeadLetter = deadLetterCounter(deps.metrics);
+        const hosts =
+          options.projections === false
+            ? []
+            : projections(deps.namespace).map(
+                (definitionOf) =>
+                  new ProjectionHost({
+                    db: eventsView(deps.db),
+                    kafka: deps.kafka,
+                    codec: deps.codec,
+                    definition: definitionOf,
+                    groupPrefix: deps.namespace,
+                    logger: deps.logger,
+                    onDeadLetter,
+                  }),
+              );
+        // Before the app: a first start creates the views the routes read.
+        for (const host of hosts) await host.prepare();
 
         const relay =
           options.relay === false
@@ -154,47 +182,55 @@ export function defineService<
                 logger: deps.logger,
                 ...(definition.relayLock ? { lockName: definition.relayLock } : {}),
               });
-        if (relay) {
-          relay.start();
-          started.push(() => relay.stop());
-          registerOutboxMetrics(deps.metrics, () => relay.backlog());
-        }
-
-        // Before the workers and the app: a first start creates the views the routes read.
-        const hosts: ProjectionHost[] = [];
-        // On every service's /metrics, dead letters or not: one name set whatever the service.
-        const onDeadLetter = deadLetterCounter(deps.metrics);
-        if (options.projections !== false) {
-          for (const definitionOf of projections(deps.namespace)) {
-            const host = new ProjectionHost({
-              db: eventsView(deps.db),
-              kafka: deps.kafka,
-              codec: deps.codec,
-              definition: definitionOf,
-              groupPrefix: deps.namespace,
-              logger: deps.logger,
-              onDeadLetter,
-            });
-            started.push(() => host.stop());
-            await host.start();
-            hosts.push(host);
-          }
-        }
+        if (relay) registerOutboxMetrics(deps.metrics, () => relay.backlog());
 
         const parts = definition.wire(deps, {
           config,
           verifyToken: createTokenVerifier(config.jwt),
           logger: deps.logger,
         });
-        const groups: ConsumerGroup[] = [];
-        for (const worker of parts.workers ?? []) {
-          if (options.workers && !options.workers.includes(worker.name)) continue;
-          started.push(() => worker.stop());
-          await worker.start();
-          if (worker.groupId !== undefined && worker.topics !== undefined)
-            groups.push({ groupId: worker.groupId, topics: worker.topics });
-        }
+        const workers = (parts.workers ?? []).filter(
+          (worker) => !options.workers || options.workers.includes(worker.name),
+        );
+        const groups: ConsumerGroup[] = workers.flatMap((worker) =>
+          worker.groupId !== undefined && worker.topics !== undefined
+            ? [{ groupId: worker.groupId, topics: worker.topics }]
+            : [],
+        );
         started.push(registerConsumerLagMetrics(deps.metrics, deps.kafka, () => groups));
+
+        const messaging = new Messaging(
+          [
+            {
+              name: 'topics',
+              start: () =>
+                ensureTopics(
+                  deps.kafka,
+                  definition.topics.map((key) => ({
+                    topic: deps.topics[key],
+                    partitions: DEFAULT_PARTITIONS,
+                  })),
+                ),
+              stop: async () => undefined,
+            },
+            {
+              name: 'schemas',
+              start: () => deps.codec.registerAll(topicBindings([...definition.produces], deps.namespace)),
+              stop: async () => undefined,
+            },
+            ...(relay
+              ? [{ name: 'outbox-relay', start: async () => relay.start(), stop: () => relay.stop() }]
+              : []),
+            ...hosts.map((host) => ({
+              name: `projection ${host.name}`,
+              start: () => host.start(),
+              stop: () => host.stop(),
+            })),
+            ...workers,
+          ],
+          deps.logger,
+        );
+        started.push(() => messaging.stop());
 
         const app = await parts.app();
         await app.register(serviceAdminRoutes, {
@@ -207,6 +243,14 @@ export function defineService<
           projections: projections(deps.namespace),
           logger: deps.logger,
         });
+        registerMessagingReadiness(app, messaging);
+
+        if (options.messaging === 'background')
+          messaging.startPatiently(
+            options.onMessagingFailure ?? ((error) => deps.logger.error({ err: error })),
+          );
+        else await messaging.start();
+
         const service: StartedService<Deps, Parts> = {
           app,
           stop: stop(),
@@ -214,6 +258,7 @@ export function defineService<
           relay,
           projections: hosts,
           parts,
+          messaging,
           async close() {
             await app.close();
             for (const step of service.stop) await step();

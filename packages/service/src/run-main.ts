@@ -15,9 +15,12 @@ const START_RETRY_WINDOW_MS = 5 * 60_000;
 /**
  * What every main.ts does: reads its config (a bad variable is one line on stderr naming it, exit
  * 1), starts the service with a logger at the configured level, listens, and on SIGTERM drains
- * HTTP, then stops the workers, projections, relay and pool (runService). A start that failed
- * because a server could not be reached (it stopped what it had started) is tried again for up to
- * five minutes; any other failed start is one fatal log line and exit 1.
+ * HTTP, then stops the workers, projections, relay and pool (runService). It listens as soon as
+ * the database is migrated; the messaging side (topics, schemas, relay, projections, consumers)
+ * starts behind it and is tried again for as long as Kafka or the registry cannot be reached
+ * (GET /ready/messaging says when it runs). A start that failed because a server could not be
+ * reached (the database: it stopped what it had started) is tried again for up to five minutes;
+ * any other failed start is one fatal log line and exit 1.
  *
  * `telemetry` is what main.ts started before it imported the service (startTelemetry): with
  * tracing on, log lines carry trace_id and span_id, and the spans still buffered are flushed last
@@ -42,7 +45,14 @@ export async function runMain<Config extends ServiceConfig, Deps, Parts extends 
   const giveUpAt = Date.now() + START_RETRY_WINDOW_MS;
   for (let attempt = 1; ; attempt++) {
     try {
-      started = await service.start(config, { overrides: { logger } });
+      started = await service.start(config, {
+        overrides: { logger },
+        messaging: 'background',
+        onMessagingFailure: (err) => {
+          logger.fatal({ err }, `${service.name} could not start its messaging`);
+          process.exit(1);
+        },
+      });
       break;
     } catch (err) {
       const waitMs = startRetryDelayMs(attempt);

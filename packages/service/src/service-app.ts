@@ -14,8 +14,10 @@ export interface ServiceAppFor {
 
 /**
  * The service's Fastify app before its routes: @conveyor/http's service app on the deps' metrics
- * registry, with /ready checking the database and Kafka (one admin connection, kept between probes
- * and closed with the app). Does not listen.
+ * registry. /ready is decided by the database alone: a request writes its messages to the outbox,
+ * so a service serves while Kafka is down (the gateway and Kubernetes keep sending it traffic) and
+ * its relay publishes once the broker is back. Kafka is probed and shown beside it (one admin
+ * connection, kept between probes and closed with the app). Does not listen.
  */
 export async function serviceAppFor<DB extends EventsDatabase>(
   deps: Pick<ServiceDeps<DB>, 'service' | 'db' | 'kafka' | 'metrics'>,
@@ -27,10 +29,8 @@ export async function serviceAppFor<DB extends EventsDatabase>(
     logger: options.logger ?? false,
     metrics: deps.metrics,
     verifyToken: options.verifyToken,
-    readiness: {
-      database: () => sql`SELECT 1`.execute(deps.db),
-      kafka: kafka.check,
-    },
+    readiness: { database: () => sql`SELECT 1`.execute(deps.db) },
+    reportedReadiness: { kafka: kafka.check },
   });
   app.addHook('onClose', kafka.close);
   return app;

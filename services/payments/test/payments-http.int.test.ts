@@ -227,6 +227,24 @@ describe('payments HTTP API', () => {
     expect(openapi.info.title).toBe('Conveyor payments');
   });
 
+  it('is ready with Kafka down (its writes go to the outbox) and shows Kafka down beside the database', async () => {
+    const deps = createDeps(testConfig(world.infra, world.database.url, { kafkaBrokers: ['127.0.0.1:1'] }), {
+      logger: quietLogger(),
+    });
+    const kafkaless = await buildApp(deps, { verifyToken: developmentVerifier() });
+    try {
+      const response = await kafkaless.inject('/ready');
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({
+        status: 'ready',
+        checks: { database: { status: 'up' }, kafka: { status: 'down', required: false } },
+      });
+    } finally {
+      await kafkaless.close();
+      await deps.db.destroy();
+    }
+  });
+
   it('is not ready, within the check timeout, when the database and Kafka do not answer', async () => {
     const deps = createDeps(
       testConfig(world.infra, 'postgres://postgres:postgres@127.0.0.1:1/none', {

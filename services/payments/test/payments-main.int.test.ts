@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { bearer } from '@conveyor/http/testing';
 import { createTestDatabase, type TestDatabase, uniqueName } from '@conveyor/infra-local/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -95,10 +95,10 @@ describe('payments main', () => {
     const base = `http://127.0.0.1:${port}`;
     const running = child;
     await eventually(
-      'GET /ready to answer 200',
+      'GET /ready/messaging to answer 200 (its participant runs)',
       async () => {
         if (running.process.exitCode !== null) throw new Error(`exited: ${running.output()}`);
-        return (await fetch(`${base}/ready`)).status === 200;
+        return (await fetch(`${base}/ready/messaging`)).status === 200;
       },
       25_000,
       100,
@@ -162,6 +162,74 @@ describe('payments main', () => {
     );
     expect(logs.every((l) => l.service === 'payments')).toBe(true);
   }, 45_000);
+
+  it('serves while Kafka cannot be reached, and joins the message flow once it can', async () => {
+    // The broker is reached through a port that refuses until the test opens it; the metadata
+    // then points kafkajs at the broker itself.
+    const [brokerHost, brokerPort] = (infra.kafkaBrokers[0] as string).split(':');
+    const proxyPort = await freePort();
+    const proxy = createServer((socket) => {
+      const upstream = connect(Number(brokerPort), brokerHost);
+      socket.pipe(upstream).pipe(socket);
+      const end = () => {
+        socket.destroy();
+        upstream.destroy();
+      };
+      socket.on('error', end);
+      upstream.on('error', end);
+    });
+    const port = await freePort();
+    const namespace = uniqueName('paykafkaless');
+    const kafkaless = startMain({
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: `127.0.0.1:${proxyPort}`,
+      SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+      CONVEYOR_TOPIC_NAMESPACE: namespace,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      JWT_SECRET: '',
+    });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      const ready = await eventually(
+        'GET /ready to answer 200 without Kafka',
+        async () => {
+          if (kafkaless.process.exitCode !== null) throw new Error(`exited: ${kafkaless.output()}`);
+          const response = await fetch(`${base}/ready`).catch(() => undefined);
+          return response?.status === 200 ? await response.json() : undefined;
+        },
+        25_000,
+        100,
+      );
+      expect(ready).toMatchObject({ checks: { database: { status: 'up' }, kafka: { status: 'down' } } });
+      const admin = bearer('ops-2', ['user', 'admin']);
+      expect((await fetch(`${base}/payments`, { headers: admin })).status).toBe(200);
+      const messaging = await fetch(`${base}/ready/messaging`);
+      expect(messaging.status).toBe(503);
+      expect(await messaging.json()).toEqual({ status: 'starting' });
+
+      await new Promise<void>((resolve) => proxy.listen(proxyPort, '127.0.0.1', resolve));
+      await eventually(
+        'GET /ready/messaging to answer 200 once Kafka is reachable',
+        async () => {
+          if (kafkaless.process.exitCode !== null) throw new Error(`exited: ${kafkaless.output()}`);
+          return (await fetch(`${base}/ready/messaging`)).status === 200;
+        },
+        40_000,
+        200,
+      );
+      // It listened first; its participant joined its group once the broker could be reached.
+      const order = kafkaless.logs().map((l) => l.msg);
+      expect(order.indexOf('listening')).toBeGreaterThanOrEqual(0);
+      expect(order.indexOf('consumer started')).toBeGreaterThan(order.indexOf('listening'));
+      kafkaless.process.kill('SIGTERM');
+      expect(await kafkaless.exited, kafkaless.output()).toBe(0);
+    } finally {
+      if (kafkaless.process.exitCode === null) kafkaless.process.kill('SIGKILL');
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  }, 90_000);
 
   it('refuses a bad PAYMENTS_USER_LIMIT_CENTS with exit 1 and one line naming it', async () => {
     const bad = startMain({

@@ -35,15 +35,28 @@ export class ProjectionHost<DB extends EventsDatabase = EventsDatabase> {
     this.db = eventsView(options.db);
   }
 
+  get name(): string {
+    return this.options.definition.name;
+  }
+
   get generation(): number | undefined {
     return this.runner?.generation;
   }
 
+  /**
+   * Creates the first generation's tables if there is none yet (the database only): the service's
+   * routes read them before the host has joined its group, which needs Kafka. Returns the served
+   * generation.
+   */
+  async prepare(): Promise<number> {
+    const { served } = await new ProjectionStore(this.db).ensureFirstGeneration(this.options.definition);
+    return served;
+  }
+
+  /** Follows the served generation; a start that failed has let go of its consumer (try again). */
   async start(): Promise<void> {
     this.stopped = false;
-    const store = new ProjectionStore(this.db);
-    const { served } = await store.ensureFirstGeneration(this.options.definition);
-    await this.run(served);
+    await this.run(await this.prepare());
   }
 
   async stop(): Promise<void> {
@@ -65,7 +78,13 @@ export class ProjectionHost<DB extends EventsDatabase = EventsDatabase> {
       ...(this.options.groupPrefix ? { groupPrefix: this.options.groupPrefix } : {}),
     });
     this.runner = runner;
-    await runner.start();
+    try {
+      await runner.start();
+    } catch (error) {
+      await runner.stop();
+      this.runner = undefined;
+      throw error;
+    }
     this.following = runner.retired.then(async () => {
       if (this.stopped) return;
       const next = await new ProjectionStore(this.db).generations(this.options.definition.name);

@@ -2,7 +2,8 @@
  * Whether a failed start failed because the broker or another server could not be reached (it is
  * restarting, or not up yet), so the same start may succeed a moment later. Reads the error and
  * its causes: kafkajs wraps its connection errors (KafkaJSNumberOfRetriesExceeded around
- * KafkaJSConnectionError), pg and fetch carry a `code` such as ECONNREFUSED.
+ * KafkaJSConnectionError), pg and fetch carry a `code` such as ECONNREFUSED; kafkajs marks the
+ * broker's transient answers (no coordinator yet, leader moving, a broker just back) `retriable`.
  */
 export function isUnreachable(error: unknown): boolean {
   let current: unknown = error;
@@ -10,6 +11,7 @@ export function isUnreachable(error: unknown): boolean {
     const name = 'name' in current && typeof current.name === 'string' ? current.name : '';
     const code = 'code' in current && typeof current.code === 'string' ? current.code : '';
     if (UNREACHABLE_NAMES.has(name) || UNREACHABLE_CODES.has(code)) return true;
+    if (name.startsWith('KafkaJS') && 'retriable' in current && current.retriable === true) return true;
     current =
       'cause' in current ? current.cause : 'originalError' in current ? current.originalError : undefined;
   }
@@ -20,6 +22,7 @@ const UNREACHABLE_NAMES = new Set([
   'KafkaJSConnectionError',
   'KafkaJSBrokerNotFound',
   'KafkaJSRequestTimeoutError',
+  'KafkaJSNoBrokerAvailableError',
 ]);
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
 

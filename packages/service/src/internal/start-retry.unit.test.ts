@@ -11,11 +11,19 @@ describe('a failed start that may be tried again', () => {
     expect(isUnreachable(wrapped)).toBe(true);
     expect(isUnreachable(named('KafkaJSNonRetriableError', { originalError: wrapped }))).toBe(true);
     expect(isUnreachable(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isUnreachable(named('KafkaJSNoBrokerAvailableError'))).toBe(true);
+    const noCoordinator = named('KafkaJSProtocolError', {
+      type: 'COORDINATOR_NOT_AVAILABLE',
+      retriable: true,
+    });
+    expect(isUnreachable(named('KafkaJSNumberOfRetriesExceeded', { cause: noCoordinator }))).toBe(true);
   });
 
   it('is not one that fails for a reason another try will not change', () => {
     expect(isUnreachable(new Error('migration 0007 failed'))).toBe(false);
-    expect(isUnreachable(named('KafkaJSProtocolError', { type: 'TOPIC_AUTHORIZATION_FAILED' }))).toBe(false);
+    expect(
+      isUnreachable(named('KafkaJSProtocolError', { type: 'TOPIC_AUTHORIZATION_FAILED', retriable: false })),
+    ).toBe(false);
     expect(isUnreachable(Object.assign(new Error('no such database'), { code: '3D000' }))).toBe(false);
     expect(isUnreachable(undefined)).toBe(false);
   });
