@@ -5,9 +5,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { InfraConfig } from './config.ts';
 import { InfraError } from './errors.ts';
 import type { PartStatus, StartedPart } from './part.ts';
-import { untilPartAnswers } from './part-start.ts';
+import { partStatus, startPart } from './part-start.ts';
 import type { ProcessTable } from './processes.ts';
-import { requireJava, run, runMaven } from './toolchain.ts';
+import { fetchFromMaven, requireJava, run } from './toolchain.ts';
 
 export const KAFKA_VERSION = '3.9.1';
 const NAME = 'kafka';
@@ -62,12 +62,12 @@ export async function upKafka(config: InfraConfig, table: ProcessTable): Promise
   const java = await requireJava();
   const home = join(config.cacheDir, `kafka-${KAFKA_VERSION}`);
   const libs = join(home, 'libs');
-  if (!existsSync(join(libs, `kafka_2.13-${KAFKA_VERSION}.jar`))) {
-    await runMaven(NAME, join(config.rootDir, 'infra/local/pom.xml'), [
-      'dependency:copy-dependencies',
-      `-Dconveyor.cache=${config.cacheDir}`,
-    ]);
-  }
+  await fetchFromMaven(
+    config,
+    NAME,
+    'dependency:copy-dependencies',
+    join(libs, `kafka_2.13-${KAFKA_VERSION}.jar`),
+  );
   const dataDir = join(config.cacheDir, 'data', 'kafka');
   // Configuration lives apart from the downloaded jars, which stay read-only (and shareable).
   const confDir = join(config.cacheDir, 'conf');
@@ -101,8 +101,7 @@ export async function upKafka(config: InfraConfig, table: ProcessTable): Promise
     }
   }
 
-  const logFile = join(config.cacheDir, 'logs', 'kafka.log');
-  const record = table.spawnDetached({
+  return startPart(config, table, {
     name: NAME,
     executable: java,
     args: [
@@ -118,28 +117,19 @@ export async function upKafka(config: InfraConfig, table: ProcessTable): Promise
       'kafka.Kafka',
       propsFile,
     ],
-    cwd: config.cacheDir,
-    logFile,
-  });
-  await untilPartAnswers(config, table, {
-    name: NAME,
+    address,
     probe: () => kafkaAnswers(brokers),
-    command: record.command,
-    logFile,
   });
-  return { name: NAME, address, mode: 'local', started: true, pid: record.pid, logFile };
 }
 
-export async function kafkaStatus(config: InfraConfig, table: ProcessTable): Promise<PartStatus> {
+export function kafkaStatus(config: InfraConfig, table: ProcessTable): Promise<PartStatus> {
   const brokers = config.kafka.external ?? [`127.0.0.1:${config.kafka.port}`];
-  return {
+  return partStatus(config, table, {
     name: NAME,
-    mode: config.kafka.external ? 'external (KAFKA_BROKERS)' : 'local',
     address: brokers.join(','),
-    pid: table.running(NAME)?.pid,
-    answers: await kafkaAnswers(brokers),
-    logFile: config.kafka.external ? undefined : join(config.cacheDir, 'logs', 'kafka.log'),
-  };
+    externalFrom: config.kafka.external && 'KAFKA_BROKERS',
+    answers: () => kafkaAnswers(brokers),
+  });
 }
 
 function writeServerProperties(config: InfraConfig, confDir: string, dataDir: string): string {

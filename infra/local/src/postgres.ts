@@ -6,8 +6,8 @@ import type { InfraConfig } from './config.ts';
 import { embeddedPostgresHome } from './embedded-postgres-home.ts';
 import { InfraError } from './errors.ts';
 import type { PartStatus, StartedPart } from './part.ts';
-import { type ProcessTable, tailFile } from './processes.ts';
-import { waitUntil } from './wait.ts';
+import { partLogFile, startPart } from './part-start.ts';
+import type { ProcessTable } from './processes.ts';
 
 const NAME = 'postgres';
 const EMBEDDED_PASSWORD = 'postgres';
@@ -55,37 +55,26 @@ export async function upPostgres(config: InfraConfig, table: ProcessTable): Prom
   // Run as root, the server drops to a `postgres` user, which must be able to reach its data dir.
   for (const dir of [config.cacheDir, dataRoot]) chmodSync(dir, 0o755);
   const home = embeddedPostgresHome(config.cacheDir);
-  const logFile = join(config.cacheDir, 'logs', 'postgres.log');
+  const logFile = partLogFile(config, NAME);
   if (home.movedBecause) {
     mkdirSync(dirname(logFile), { recursive: true });
     appendFileSync(logFile, `${home.movedBecause}: binaries and data in ${dirname(home.dataDir)}\n`);
   }
   const host = fileURLToPath(new URL('./embedded-postgres-host.ts', import.meta.url));
-  const record = table.spawnDetached({
+  return startPart(config, table, {
     name: NAME,
     executable: process.execPath,
     args: ['--import', 'tsx', host, home.dataDir, String(config.postgres.embeddedPort)],
+    address: url,
+    probe: () => postgresAnswers(url),
+    mode: 'embedded',
     cwd: config.rootDir,
-    logFile,
     env: {
       ...process.env,
       EMBEDDED_PG_PASSWORD: EMBEDDED_PASSWORD,
       EMBEDDED_PG_MODULE: home.moduleSpecifier,
     },
   });
-  const ready = await waitUntil(() => postgresAnswers(url), {
-    timeoutMs: config.startTimeoutMs,
-    abortReason: () => (table.running(NAME) ? undefined : 'the process exited'),
-  });
-  if (!ready.ok) {
-    await table.stop(NAME, 5_000);
-    throw new InfraError('INFRA_START_FAILED', `embedded Postgres did not become ready: ${ready.reason}`, {
-      part: NAME,
-      command: record.command,
-      logTail: await tailFile(logFile),
-    });
-  }
-  return { name: NAME, address: url, mode: 'embedded', started: true, pid: record.pid, logFile };
 }
 
 export async function postgresStatus(config: InfraConfig, table: ProcessTable): Promise<PartStatus> {
@@ -105,7 +94,7 @@ export async function postgresStatus(config: InfraConfig, table: ProcessTable): 
     address: redact(url),
     pid: running?.pid,
     answers: await postgresAnswers(url),
-    logFile: mode === 'embedded' ? join(config.cacheDir, 'logs', 'postgres.log') : undefined,
+    logFile: mode === 'embedded' ? partLogFile(config, NAME) : undefined,
   };
 }
 

@@ -1,12 +1,12 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InfraConfig } from './config.ts';
 import { InfraError } from './errors.ts';
 import type { PartStatus, StartedPart } from './part.ts';
-import { untilPartAnswers } from './part-start.ts';
+import { partStatus, startPart } from './part-start.ts';
 import { ensureDatabase } from './postgres.ts';
 import type { ProcessTable } from './processes.ts';
-import { requireJava, runMaven } from './toolchain.ts';
+import { fetchFromMaven, requireJava } from './toolchain.ts';
+import { answersGet } from './wait.ts';
 
 export const APICURIO_VERSION = '3.0.9';
 const NAME = 'schema-registry';
@@ -14,13 +14,8 @@ const NAME = 'schema-registry';
 const REGISTRY_DATABASE = 'conveyor_registry';
 
 /** True when the Confluent-compatible API lists subjects. */
-export async function registryAnswers(baseUrl: string, timeoutMs = 3_000): Promise<boolean> {
-  try {
-    const response = await fetch(`${baseUrl}/subjects`, { signal: AbortSignal.timeout(timeoutMs) });
-    return response.ok;
-  } catch {
-    return false;
-  }
+export function registryAnswers(baseUrl: string, timeoutMs = 3_000): Promise<boolean> {
+  return answersGet(`${baseUrl}/subjects`, timeoutMs);
 }
 
 function localUrl(config: InfraConfig): string {
@@ -54,15 +49,9 @@ export async function upSchemaRegistry(
   const java = await requireJava();
   const home = join(config.cacheDir, `apicurio-${APICURIO_VERSION}`);
   const jar = join(home, `apicurio-registry-app-${APICURIO_VERSION}-runner.jar`);
-  if (!existsSync(jar)) {
-    await runMaven(NAME, join(config.rootDir, 'infra/local/pom.xml'), [
-      'dependency:unpack@apicurio',
-      `-Dconveyor.cache=${config.cacheDir}`,
-    ]);
-  }
+  await fetchFromMaven(config, NAME, 'dependency:unpack@apicurio', jar);
   const db = new URL(await ensureDatabase(postgresUrl, REGISTRY_DATABASE));
-  const logFile = join(config.cacheDir, 'logs', 'schema-registry.log');
-  const record = table.spawnDetached({
+  return startPart(config, table, {
     name: NAME,
     executable: java,
     args: [
@@ -79,26 +68,18 @@ export async function upSchemaRegistry(
       '-jar',
       jar,
     ],
-    cwd: config.cacheDir,
-    logFile,
-  });
-  await untilPartAnswers(config, table, {
-    name: NAME,
+    address: url,
     probe: () => registryAnswers(url),
-    command: record.command.replace(/(datasource\.password=)\S+/, '$1***'),
-    logFile,
+    masked: (command) => command.replace(/(datasource\.password=)\S+/, '$1***'),
   });
-  return { name: NAME, address: url, mode: 'local', started: true, pid: record.pid, logFile };
 }
 
-export async function schemaRegistryStatus(config: InfraConfig, table: ProcessTable): Promise<PartStatus> {
+export function schemaRegistryStatus(config: InfraConfig, table: ProcessTable): Promise<PartStatus> {
   const url = config.registry.external ?? localUrl(config);
-  return {
+  return partStatus(config, table, {
     name: NAME,
-    mode: config.registry.external ? 'external (SCHEMA_REGISTRY_URL)' : 'local',
     address: url,
-    pid: table.running(NAME)?.pid,
-    answers: await registryAnswers(url),
-    logFile: config.registry.external ? undefined : join(config.cacheDir, 'logs', 'schema-registry.log'),
-  };
+    externalFrom: config.registry.external && 'SCHEMA_REGISTRY_URL',
+    answers: () => registryAnswers(url),
+  });
 }

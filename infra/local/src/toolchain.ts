@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InfraConfig } from './config.ts';
 import { InfraError } from './errors.ts';
 import { commandLine } from './processes.ts';
 
@@ -56,9 +59,20 @@ export async function requireJava(): Promise<string> {
   return java;
 }
 
-/** Runs a Maven goal against infra/local/pom.xml; fails naming the command and its output. */
-export async function runMaven(part: string, pomFile: string, args: string[]): Promise<void> {
-  const mvnArgs = ['-B', '-q', '-f', pomFile, ...args];
+/**
+ * Fetches a part's runtime from Maven Central into the cache (`goal`, an execution of
+ * infra/local/pom.xml) unless `file`, one it fetches, is there already; fails naming the command
+ * and its output.
+ */
+export async function fetchFromMaven(
+  config: InfraConfig,
+  part: string,
+  goal: string,
+  file: string,
+): Promise<void> {
+  if (existsSync(file)) return;
+  const pomFile = join(config.rootDir, 'infra/local/pom.xml');
+  const mvnArgs = ['-B', '-q', '-f', pomFile, goal, `-Dconveyor.cache=${config.cacheDir}`];
   let result: RunResult;
   try {
     result = await run('mvn', mvnArgs, { timeoutMs: 15 * 60_000 });

@@ -25,3 +25,13 @@ export async function waitUntil(probe: () => Promise<boolean>, options: WaitOpti
   }
   return { ok: false, reason: `did not answer within ${options.timeoutMs / 1000} s (last: ${lastError})` };
 }
+
+/** True when a GET of `url` answers 2xx within `timeoutMs`; false on any other answer or none. */
+export async function answersGet(url: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

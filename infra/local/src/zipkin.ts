@@ -1,24 +1,18 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InfraConfig } from './config.ts';
 import { InfraError } from './errors.ts';
 import type { PartStatus, StartedPart } from './part.ts';
-import { untilPartAnswers } from './part-start.ts';
+import { partStatus, startPart } from './part-start.ts';
 import type { ProcessTable } from './processes.ts';
-import { requireJava, runMaven } from './toolchain.ts';
-import { waitUntil } from './wait.ts';
+import { fetchFromMaven, requireJava } from './toolchain.ts';
+import { answersGet, waitUntil } from './wait.ts';
 
 export const ZIPKIN_VERSION = '3.5.1';
 const NAME = 'zipkin';
 
 /** True when Zipkin's health endpoint says UP. */
-export async function zipkinAnswers(baseUrl: string, timeoutMs = 3_000): Promise<boolean> {
-  try {
-    const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(timeoutMs) });
-    return response.ok;
-  } catch {
-    return false;
-  }
+export function zipkinAnswers(baseUrl: string, timeoutMs = 3_000): Promise<boolean> {
+  return answersGet(`${baseUrl}/health`, timeoutMs);
 }
 
 function localUrl(config: InfraConfig): string {
@@ -52,14 +46,8 @@ export async function upZipkin(config: InfraConfig, table: ProcessTable): Promis
 
   const java = await requireJava();
   const jar = join(config.cacheDir, `zipkin-${ZIPKIN_VERSION}`, `zipkin-server-${ZIPKIN_VERSION}-exec.jar`);
-  if (!existsSync(jar)) {
-    await runMaven(NAME, join(config.rootDir, 'infra/local/pom.xml'), [
-      'dependency:copy@zipkin',
-      `-Dconveyor.cache=${config.cacheDir}`,
-    ]);
-  }
-  const logFile = join(config.cacheDir, 'logs', 'zipkin.log');
-  const record = table.spawnDetached({
+  await fetchFromMaven(config, NAME, 'dependency:copy@zipkin', jar);
+  return startPart(config, table, {
     name: NAME,
     executable: java,
     args: [
@@ -77,29 +65,21 @@ export async function upZipkin(config: InfraConfig, table: ProcessTable): Promis
       '--zipkin.storage.type=mem',
       `--zipkin.storage.mem.max-spans=${config.zipkin.maxSpans}`,
     ],
-    cwd: config.cacheDir,
-    logFile,
-  });
-  await untilPartAnswers(config, table, {
-    name: NAME,
+    address: url,
     probe: () => zipkinAnswers(url),
-    command: record.command,
-    logFile,
   });
-  return { name: NAME, address: url, mode: 'local', started: true, pid: record.pid, logFile };
 }
 
-export async function zipkinStatus(config: InfraConfig, table: ProcessTable): Promise<PartStatus> {
-  const url = config.zipkin.external ?? localUrl(config);
-  return {
+export function zipkinStatus(config: InfraConfig, table: ProcessTable): Promise<PartStatus> {
+  const url = zipkinUrlOf(config);
+  return partStatus(config, table, {
     name: NAME,
-    mode: config.zipkin.external ? 'external (ZIPKIN_URL)' : 'local, optional (tracing)',
     address: url,
-    pid: table.running(NAME)?.pid,
-    answers: await zipkinAnswers(url),
-    logFile: config.zipkin.external ? undefined : join(config.cacheDir, 'logs', 'zipkin.log'),
+    externalFrom: config.zipkin.external && 'ZIPKIN_URL',
+    answers: () => zipkinAnswers(url),
+    localMode: 'local, optional (tracing)',
     optional: true,
-  };
+  });
 }
 
 /** A span as Zipkin's v2 API returns it (the fields Conveyor reads). */

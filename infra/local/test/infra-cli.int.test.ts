@@ -66,6 +66,8 @@ describe('infra CLI', () => {
     CONVEYOR_KAFKA_CONTROLLER_PORT: '29093',
     CONVEYOR_REGISTRY_PORT: '28081',
     CONVEYOR_EMBEDDED_PG_PORT: '25432',
+    // Clear of a Zipkin that `npm start --tracing` may run on the default port: status would count it.
+    CONVEYOR_ZIPKIN_PORT: '29411',
   };
   // Share the downloaded runtimes of the main cache (read-only) instead of fetching them again.
   const mainCache = loadInfraConfig().cacheDir;
