@@ -12,6 +12,7 @@ import {
   AvroCodec,
   createDatabase,
   type EventsDatabase,
+  errorMessage,
   MessageCatalog,
   ProjectionStore,
   projectionLag,
@@ -32,7 +33,7 @@ async function main(): Promise<number> {
   try {
     parsed = parse();
   } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
+    console.error(`${errorMessage(error)}\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;

@@ -22,9 +22,11 @@ type ReadFile = (path: string) => string;
 export function loadGatewayConfig(env: NodeJS.ProcessEnv, readFile?: ReadFile): GatewayConfig {
   const read = envReader(env);
   const int = integerReader(env);
-  const upstreams = Object.fromEntries(
-    SERVICE_NAMES.map((service) => [service, upstreamList(env, service)]),
-  ) as Record<ServiceName, string[]>;
+  const upstreams: Record<ServiceName, string[]> = {
+    users: upstreamList(env, 'users'),
+    orders: upstreamList(env, 'orders'),
+    inventory: upstreamList(env, 'inventory'),
+  };
   const defaultMax = int('RATE_LIMIT_MAX', DEFAULT_RATE_LIMIT.max, 1);
   const defaultWindowMs = int('RATE_LIMIT_WINDOW_MS', DEFAULT_RATE_LIMIT.windowMs, 1);
   const rateLimits = Object.fromEntries(

@@ -40,13 +40,13 @@ export function parseTokenArgs(
   maxTtlSeconds = DEFAULT_MAX_LIFETIME_SECONDS,
 ): TokenCommand {
   const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
+  const rest = [...argv];
+  for (let arg = rest.shift(); arg !== undefined; arg = rest.shift()) {
     if (arg === '--help' || arg === '-h') return { command: 'help' };
     const [flag, inline] = arg.startsWith('--') ? splitOnce(arg) : [arg, undefined];
     if (!['--sub', '--roles', '--ttl'].includes(flag)) throw new UsageError(flag, `unknown flag ${flag}`);
     if (values.has(flag)) throw new UsageError(flag, `${flag} is given twice`);
-    const value = inline ?? argv[++i];
+    const value = inline ?? rest.shift();
     if (value === undefined || (inline === undefined && value.startsWith('--')))
       throw new UsageError(flag, `${flag} needs a value`);
     values.set(flag, value);
@@ -76,7 +76,9 @@ export function parseTokenArgs(
 export function parseDuration(text: string): number | undefined {
   const match = /^(\d{1,9})([smhd]?)$/.exec(text.trim());
   if (!match) return undefined;
-  return Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] as number);
+  const unitSeconds = UNIT_SECONDS[match[2] || 's'];
+  if (unitSeconds === undefined) return undefined;
+  return Number(match[1]) * unitSeconds;
 }
 
 /** Seconds in hours, minutes or seconds, whichever divides them: 86400 → `24h`, 90 → `90s`. */

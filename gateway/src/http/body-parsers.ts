@@ -1,3 +1,4 @@
+import { errorMessage } from '@conveyor/http';
 import { errorCodes, type FastifyInstance } from 'fastify';
 
 /**
@@ -8,8 +9,7 @@ import { errorCodes, type FastifyInstance } from 'fastify';
  */
 export function registerBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
-    const raw = body as Buffer;
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, raw, done) => {
     if (raw.length === 0) {
       done(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY(), undefined);
       return;
@@ -18,7 +18,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
       JSON.parse(raw.toString('utf8'));
     } catch (error) {
       const invalid = new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY();
-      invalid.message = `${invalid.message} (${(error as Error).message})`;
+      invalid.message = `${invalid.message} (${errorMessage(error)})`;
       done(invalid, undefined);
       return;
     }

@@ -14,11 +14,16 @@ export function gatewayErrorHandler(error: unknown, request: FastifyRequest, rep
     return reply.code(error.statusCode).type(PROBLEM_CONTENT_TYPE).send(gatewayProblem(error, request.url));
   }
   // @fastify/http-proxy and reply-from refuse path traversal with a plain Error and a 400 status.
-  const status = (error as { statusCode?: unknown }).statusCode;
-  const code = (error as { code?: unknown }).code;
-  if (typeof status === 'number' && status >= 400 && status < 500 && typeof code !== 'string') {
-    const message = error instanceof Error ? error.message : 'invalid request';
-    return sendProblem({ code: INVALID_REQUEST_CODE, statusCode: status, message }, request, reply);
+  if (
+    error instanceof Error &&
+    'statusCode' in error &&
+    typeof error.statusCode === 'number' &&
+    error.statusCode >= 400 &&
+    error.statusCode < 500 &&
+    !('code' in error && typeof error.code === 'string')
+  ) {
+    const { statusCode, message } = error;
+    return sendProblem({ code: INVALID_REQUEST_CODE, statusCode, message }, request, reply);
   }
   return sendProblem(error, request, reply);
 }

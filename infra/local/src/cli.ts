@@ -15,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     parsed = parse(argv);
   } catch (error) {
-    console.error(`${(error as Error).message}\n${usage}`);
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
     return 2;
   }
   const [command, part] = parsed.positionals;
@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
       return parts.every((p) => p.answers || p.optional) ? 0 : 1;
     }
     case 'logs': {
-      if (part && !(PART_NAMES as readonly string[]).includes(part)) {
+      if (part && !PART_NAMES.some((name) => name === part)) {
         console.error(`unknown part "${part}"; expected one of ${PART_NAMES.join(', ')}`);
         return 2;
       }

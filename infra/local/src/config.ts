@@ -127,6 +127,7 @@ function parsePort(env: NodeJS.ProcessEnv, name: string, fallback: number): numb
 function parseChoice<T extends string>(env: NodeJS.ProcessEnv, name: string, choices: T[], fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!(choices as string[]).includes(raw)) throw badConfig(name, `one of ${choices.join(', ')}`, raw);
-  return raw as T;
+  const choice = choices.find((c) => c === raw);
+  if (choice === undefined) throw badConfig(name, `one of ${choices.join(', ')}`, raw);
+  return choice;
 }

@@ -37,8 +37,12 @@ export class InfraError extends Error {
 
 /** Recognise by code, not instanceof: a monorepo can load two copies of this module. */
 export function isInfraError(error: unknown): error is InfraError {
-  const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof Error && typeof code === 'string' && code.startsWith('INFRA_');
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    error.code.startsWith('INFRA_')
+  );
 }
 
 function indent(text: string): string {

@@ -13,6 +13,19 @@ export interface ProcessRecord {
   startedAt: string;
 }
 
+/** A pid file as `spawnDetached` wrote it; anything else (a file from another version) is stale. */
+function isProcessRecord(value: unknown): value is ProcessRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const fields: Partial<Record<keyof ProcessRecord, unknown>> = value;
+  return (
+    typeof fields.name === 'string' &&
+    typeof fields.pid === 'number' &&
+    typeof fields.command === 'string' &&
+    typeof fields.logFile === 'string' &&
+    typeof fields.startedAt === 'string'
+  );
+}
+
 export interface SpawnSpec {
   name: string;
   executable: string;
@@ -61,8 +74,8 @@ export class ProcessTable {
   running(name: string): ProcessRecord | undefined {
     const file = this.pidFile(name);
     if (!existsSync(file)) return undefined;
-    const record = JSON.parse(readFileSync(file, 'utf8')) as ProcessRecord;
-    if (isAlive(record.pid)) return record;
+    const record: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (isProcessRecord(record) && isAlive(record.pid)) return record;
     rmSync(file, { force: true });
     return undefined;
   }

@@ -39,6 +39,11 @@ export class ConveyorError extends Error {
   }
 }
 
+/** The message of anything thrown: an Error's own, anything else as a string. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function isConveyorError(error: unknown, code?: string): error is ConveyorError {
   const actual = propertyOf(error, 'code');
   if (typeof actual !== 'string' || typeof propertyOf(error, 'statusCode') !== 'number') return false;

@@ -39,6 +39,7 @@ export {
   type EventsErrorCode,
   EventsErrorCodes,
   errorCatalogue,
+  errorMessage,
   isConveyorError,
 } from './errors.ts';
 export {

@@ -66,7 +66,7 @@ export function toProblem(error: unknown, instance?: string): ProblemDetails {
     };
   }
   if (isConveyorError(error) && error.statusCode >= 400 && error.statusCode < 500) {
-    const details = (error as { details?: unknown }).details;
+    const { details } = error;
     const context = isRecord(details) && Object.keys(details).length > 0 ? { details } : {};
     const field = isRecord(details) && typeof details.field === 'string' ? details.field : undefined;
     return {

@@ -2,12 +2,13 @@ import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-sc
 import avro from 'avsc';
 import {
   decodeFailed,
+  errorMessage,
   isConveyorError,
   registryUnavailable,
   schemaIncompatible,
   schemaRegistrationFailed,
 } from '../errors.ts';
-import { errorMessage, propertyOf } from '../internal/guards.ts';
+import { propertyOf } from '../internal/guards.ts';
 import type { MessageCatalog } from './message-catalog.ts';
 
 /** Which message types travel on which topic; registered together at start. */

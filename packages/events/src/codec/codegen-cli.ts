@@ -6,8 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isConveyorError } from '../errors.ts';
-import { errorMessage } from '../internal/guards.ts';
+import { errorMessage, isConveyorError } from '../errors.ts';
 import { renderMessageTypes } from './avro-to-typescript.ts';
 import { MessageCatalog } from './message-catalog.ts';
 

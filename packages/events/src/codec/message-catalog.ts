@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import avro from 'avsc';
-import { invalidPayload, invalidSchemaFile, unknownMessageType } from '../errors.ts';
-import { errorMessage, isRecord } from '../internal/guards.ts';
+import { errorMessage, invalidPayload, invalidSchemaFile, unknownMessageType } from '../errors.ts';
+import { isRecord } from '../internal/guards.ts';
 
 /** One message type: its Avro record schema as written in its .avsc file. */
 export interface MessageSchema {

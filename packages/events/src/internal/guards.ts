@@ -1,8 +1,3 @@
-/** The message of anything thrown: an Error's own, anything else as a string. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** A property of a thrown value or parsed JSON, read without trusting its shape. */
 export function propertyOf(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null && key in value ? Reflect.get(value, key) : undefined;

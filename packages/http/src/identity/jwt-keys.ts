@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { errorMessage } from '@conveyor/events';
 
 /** The algorithms the gateway accepts: one is configured, tokens signed otherwise are refused. */
 export const JWT_ALGORITHMS = ['HS256', 'RS256', 'ES256'] as const;
@@ -32,7 +33,7 @@ export function keyMismatch(pem: string, algorithm: 'RS256' | 'ES256', kind: 'pu
   try {
     key = kind === 'public' ? createPublicKey(pem) : createPrivateKey(pem);
   } catch (error) {
-    return `not a PEM ${kind} key (${(error as Error).message})`;
+    return `not a PEM ${kind} key (${errorMessage(error)})`;
   }
   if (algorithm === 'RS256' && key.asymmetricKeyType !== 'rsa')
     return `an RSA key is needed for RS256, this is ${key.asymmetricKeyType}`;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { errorMessage } from '@conveyor/events';
 import { invalidEnvironment } from '../errors.ts';
 import {
   DEVELOPMENT_JWT_SECRET,
@@ -121,7 +122,7 @@ function pemFile(
   try {
     pem = readFile(path);
   } catch (error) {
-    throw invalidEnvironment(name, `a readable file (${(error as Error).message})`, path);
+    throw invalidEnvironment(name, `a readable file (${errorMessage(error)})`, path);
   }
   const mismatch = keyMismatch(pem, algorithm, kind);
   if (mismatch)
