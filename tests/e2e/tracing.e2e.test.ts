@@ -24,7 +24,10 @@ const OUTPUT_DIR = join(loadInfraConfig().cacheDir, 'output', 'tracing');
 /** A span of one service by name, as Zipkin spells it (lower case). */
 type Hop = readonly [service: string, name: string];
 
-/** One order's hops: the saga's steps by name, each command and reply through Kafka, the sale. */
+/**
+ * One order's hops: the saga's steps by name, each command and reply through Kafka, and the
+ * confirmation's readers (inventory's sale, users' directory counting the user's orders).
+ */
 const ORDER_HOPS: readonly Hop[] = [
   ['gateway', 'post /api/orders'],
   ['orders', 'post /orders'],
@@ -42,6 +45,7 @@ const ORDER_HOPS: readonly Hop[] = [
   ['orders', 'consume orders.confirm-order'],
   ['orders', 'saga create-order confirm-order success'],
   ['inventory', 'consume order.confirmed'],
+  ['users', 'consume order.confirmed'],
 ];
 
 /** A registration's hops: users' append, and user.created consumed by orders and users' directory. */
@@ -120,7 +124,7 @@ describe('one trace per request across the processes and Kafka', () => {
     writeFileSync(join(OUTPUT_DIR, `${name}.txt`), text);
   }
 
-  it('follows an order from the gateway through the saga, both participants and the confirmation', async () => {
+  it('follows an order from the gateway through the saga, both participants and the confirmation into inventory and users', async () => {
     const userId = crypto.randomUUID();
     const as = bearer(userId);
     const gateway = stack.url('gateway');
@@ -158,8 +162,20 @@ describe('one trace per request across the processes and Kafka', () => {
     );
     write('order', traceId, spans);
 
-    expect([...servicesOf(spans)].sort()).toEqual(['gateway', 'inventory', 'orders', 'payments']);
+    expect([...servicesOf(spans)].sort()).toEqual(['gateway', 'inventory', 'orders', 'payments', 'users']);
     expectOneRootAtTheGateway(spans);
+    // The users span is the directory counting the order, so the directory shows it.
+    const entry = await eventually('the directory to count the order', async () => {
+      const page = await http(
+        'GET',
+        `${stack.url('users')}/directory?q=traced@`,
+        undefined,
+        bearer(crypto.randomUUID(), ['admin']),
+      );
+      const found = page.json.items?.find((item: { id: string }) => item.id === userId);
+      return found?.orders.confirmed === 1 ? found : undefined;
+    });
+    expect(entry.orders.totals).toHaveLength(1);
   });
 
   it('follows a registration from the gateway through users into the consumers of user.created', async () => {
