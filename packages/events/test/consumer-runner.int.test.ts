@@ -278,4 +278,57 @@ describe('consumer runner', () => {
     const inbox = await world.db.selectFrom('inbox').select('consumer').execute();
     expect(inbox.map((r) => r.consumer).sort()).toEqual(['locker-0', 'locker-0', 'locker-1', 'locker-1']);
   });
+
+  it('a batch whose commit waits past the lock timeout commits as one batch, each handler run once', async () => {
+    const { world } = await setup();
+    // A lock taken at COMMIT, as Postgres' cluster-wide NOTIFY lock is for a notifying commit: a
+    // deferred constraint trigger locks a row that another transaction holds for a while.
+    await sql`CREATE TABLE gate (id int PRIMARY KEY)`.execute(world.db);
+    await sql`INSERT INTO gate VALUES (1)`.execute(world.db);
+    await sql`CREATE TABLE marks (note text NOT NULL)`.execute(world.db);
+    await sql`
+      CREATE FUNCTION pass_gate() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM 1 FROM gate WHERE id = 1 FOR UPDATE; RETURN NULL; END $$`.execute(world.db);
+    await sql`
+      CREATE CONSTRAINT TRIGGER marks_pass_gate AFTER INSERT ON marks
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pass_gate()`.execute(world.db);
+    let releaseGate: () => void = () => undefined;
+    const gateHeld = new Promise<void>((held) => {
+      void world.db.transaction().execute(async (trx) => {
+        await sql`SELECT 1 FROM gate WHERE id = 1 FOR UPDATE`.execute(trx);
+        held();
+        await new Promise<void>((release) => (releaseGate = release));
+      });
+    });
+    await gateHeld;
+    // One key: both messages in one partition, so they arrive as one batch.
+    await produce(world.kafka, world.topic, [
+      await itemMessage(world, item('agg-1', 1), `gate-1-${randomUUID()}`),
+      await itemMessage(world, item('agg-1', 2), `gate-2-${randomUUID()}`),
+    ]);
+    let runs = 0;
+    await startRunner(world, {
+      handlers: {
+        'test.item-added': async (message, trx) => {
+          runs++;
+          await sql`INSERT INTO marks VALUES (${(message.data as ItemAdded).note})`.execute(trx);
+        },
+      },
+    });
+    await eventually('both handlers ran', async () => runs >= 2 || undefined, 20_000, 10);
+    // Past the batch's 100 ms lock timeout, then the gate opens.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    releaseGate();
+    await eventually(
+      'both messages applied',
+      async () => {
+        const rows = await sql<{ n: number }>`SELECT count(*)::int AS n FROM marks`.execute(world.db);
+        return rows.rows[0]?.n === 2 || undefined;
+      },
+      20_000,
+      10,
+    );
+    // A commit timed out would have rolled the batch back and run each handler again.
+    expect(runs).toBe(2);
+  });
 });

@@ -114,8 +114,12 @@ export async function applyBatchOnce<DB extends EventsDatabase>(
         }
       }
       try {
-        // As in applyOnce: this fails if an effect swallowed the error of a failed statement.
-        await sql`SELECT 1`.execute(trx);
+        // As in applyOnce, this fails if an effect swallowed the error of a failed statement. It
+        // also lifts the lock timeout before COMMIT: a commit that NOTIFYs (the outbox trigger, while
+        // the relay is idle) waits for Postgres' one notify lock of the whole cluster, a wait that is
+        // no lock conflict of the batch's; timed out there, the whole batch was rolled back and
+        // redone one message at a time.
+        await sql`SET LOCAL lock_timeout TO DEFAULT`.execute(trx);
       } catch (error) {
         effectFailure = { index: undefined, error };
         throw error;
