@@ -76,6 +76,7 @@ export {
   type TypedProjectionDefinition,
 } from './projections/projection.ts';
 export { ProjectionHost, type ProjectionHostOptions } from './projections/projection-host.ts';
+export { projectionLag } from './projections/projection-lag.ts';
 export type { PoisonMessageOptions } from './projections/projection-options.ts';
 export {
   type RebuildOptions,
@@ -84,11 +85,7 @@ export {
   rebuildAlreadyRunning,
   rebuildProjection,
 } from './projections/projection-rebuild.ts';
-export {
-  ProjectionRunner,
-  type ProjectionRunnerOptions,
-  projectionLag,
-} from './projections/projection-runner.ts';
+export { ProjectionRunner, type ProjectionRunnerOptions } from './projections/projection-runner.ts';
 export {
   type Checkpoints,
   checkpointKey,

@@ -7,8 +7,9 @@ import { ConveyorError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { eventsView } from '../outbox/outbox.ts';
 import type { ProjectionDefinition } from './projection.ts';
+import { projectionLag } from './projection-lag.ts';
 import { type PoisonMessageOptions, poisonMessageOptions } from './projection-options.ts';
-import { ProjectionRunner, projectionLag } from './projection-runner.ts';
+import { ProjectionRunner } from './projection-runner.ts';
 import { type Checkpoints, checkpointKey, ProjectionStore } from './projection-store.ts';
 
 export interface RebuildProgress {

@@ -1,6 +1,6 @@
 import { tracingEnabled } from '@conveyor/telemetry';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AvroCodec } from '../codec/avro-codec.ts';
 import {
   backoffDelay,
@@ -12,6 +12,7 @@ import { GROUP_MEMBERSHIP } from '../consumer/consumer-options.ts';
 import type { EventsDatabase } from '../db/tables.ts';
 import { describeError } from '../dead-letters/dead-letter-format.ts';
 import { invalidOptions } from '../errors.ts';
+import { GenerationCheckpoints } from '../internal/generation-checkpoints.ts';
 import { type BatchEntry, toBatchEntry } from '../internal/projection-entries.ts';
 import { inConsumerSpan } from '../internal/traced-handler.ts';
 import { type Logger, silentLogger } from '../logger.ts';
@@ -41,8 +42,6 @@ type RunResult =
   | { kind: 'applied' }
   /** Nothing of the run was written: its message at `index` failed. */
   | { kind: 'failed'; index: number; error: unknown };
-
-type Trx = Transaction<EventsDatabase>;
 
 /** Rolls a run's transaction back, saying which of its messages failed. Never leaves this module. */
 class MessageFailed extends Error {
@@ -80,6 +79,7 @@ export class ProjectionRunner {
   private readonly logger: Logger;
   private readonly retry: Required<RetryOptions>;
   private readonly deadLetters: ProjectionDeadLetters;
+  private readonly checkpoints: GenerationCheckpoints;
   /** Messages applied so far. */
   applied = 0;
   /** Messages sent to a dead-letter topic so far. */
@@ -92,6 +92,12 @@ export class ProjectionRunner {
       invalidOptions('projection runner', problem),
     );
     this.deadLetters = new ProjectionDeadLetters(options.kafka, options.definition.name, options.generation);
+    this.checkpoints = new GenerationCheckpoints(
+      this.store,
+      options.definition.name,
+      options.generation,
+      options.role,
+    );
   }
 
   get generation(): number {
@@ -261,12 +267,12 @@ export class ProjectionRunner {
       errorCode: describeError(error).code,
     });
     const ours = await this.options.db.transaction().execute(async (trx) => {
-      const from = await this.checkpointIfOurs(trx, topic, partition);
+      const from = await this.checkpoints.lockIfOurs(trx, topic, partition);
       if (from === null) return false;
       if (entry.offset < from) return true;
       if (entry.redrivenFrom) await this.deadLetters.claim(trx, entry.redrivenFrom);
       await this.deadLetters.record(trx, failure);
-      await this.moveCheckpoint(trx, topic, partition, from, entry.offset + 1n);
+      await this.checkpoints.move(trx, topic, partition, from, entry.offset + 1n);
       return true;
     });
     return ours ? 'dead-lettered' : 'retired';
@@ -279,7 +285,7 @@ export class ProjectionRunner {
     const { definition, generation } = this.options;
     try {
       const applied = await this.options.db.transaction().execute(async (trx) => {
-        const from = await this.checkpointIfOurs(trx, topic, partition);
+        const from = await this.checkpoints.lockIfOurs(trx, topic, partition);
         if (from === null) return null;
         const scoped = trx.withSchema(generationSchema(definition.name, generation));
         let count = 0;
@@ -298,7 +304,7 @@ export class ProjectionRunner {
           }
           count++;
         }
-        await this.moveCheckpoint(trx, topic, partition, from, last.offset + 1n);
+        await this.checkpoints.move(trx, topic, partition, from, last.offset + 1n);
         return count;
       });
       if (applied === null) return { kind: 'retired' };
@@ -308,48 +314,6 @@ export class ProjectionRunner {
       if (error instanceof MessageFailed) return { kind: 'failed', index: error.index, error: error.failure };
       throw error;
     }
-  }
-
-  /** The partition's checkpoint, locked for this transaction; null when the generation left the runner's role. */
-  private async checkpointIfOurs(trx: Trx, topic: string, partition: number): Promise<bigint | null> {
-    const { definition, generation, role } = this.options;
-    // FOR SHARE: a switch (FOR UPDATE) waits for this transaction, and this transaction sees a switch.
-    const row = await trx
-      .selectFrom('projection_generations')
-      .select(['served_generation', 'building_generation'])
-      .where('projection', '=', definition.name)
-      .forShare()
-      .executeTakeFirst();
-    const current = role === 'served' ? row?.served_generation : row?.building_generation;
-    if (current !== generation) return null;
-    // A partition's first batch has no row to lock yet: create it first, so that a member evicted
-    // mid-batch and the partition's new owner serialise on it instead of both applying the batch.
-    await trx
-      .insertInto('projection_checkpoints')
-      .values({ projection: definition.name, generation, topic, partition, next_offset: '0' })
-      .onConflict((oc) => oc.columns(['projection', 'generation', 'topic', 'partition']).doNothing())
-      .execute();
-    const checkpoint = await trx
-      .selectFrom('projection_checkpoints')
-      .select('next_offset')
-      .where('projection', '=', definition.name)
-      .where('generation', '=', generation)
-      .where('topic', '=', topic)
-      .where('partition', '=', partition)
-      .forUpdate()
-      .executeTakeFirst();
-    return checkpoint ? BigInt(checkpoint.next_offset) : 0n;
-  }
-
-  private async moveCheckpoint(trx: Trx, topic: string, partition: number, from: bigint, next: bigint) {
-    if (next <= from) return;
-    const { definition, generation } = this.options;
-    await this.store.setCheckpoints(
-      trx,
-      definition.name,
-      generation,
-      new Map([[checkpointKey(topic, partition), next]]),
-    );
   }
 
   private where({ topic, partition, entry }: ProjectionFailure) {
@@ -373,30 +337,5 @@ export class ProjectionRunner {
     );
     // Not awaited here: disconnecting from inside eachBatch would wait for this very batch.
     setImmediate(() => void this.stop());
-  }
-}
-
-/** Sums, per partition, how far the high watermark is ahead of the checkpoint. */
-export async function projectionLag(
-  kafka: Kafka,
-  topics: string[],
-  checkpoints: Map<string, bigint>,
-): Promise<{ lag: bigint; partitions: { topic: string; partition: number; next: bigint; high: bigint }[] }> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const partitions: { topic: string; partition: number; next: bigint; high: bigint }[] = [];
-    let lag = 0n;
-    for (const topic of topics) {
-      for (const p of await admin.fetchTopicOffsets(topic)) {
-        const high = BigInt(p.high);
-        const next = checkpoints.get(checkpointKey(topic, p.partition)) ?? BigInt(p.low);
-        partitions.push({ topic, partition: p.partition, next, high });
-        if (high > next) lag += high - next;
-      }
-    }
-    return { lag, partitions };
-  } finally {
-    await admin.disconnect();
   }
 }
