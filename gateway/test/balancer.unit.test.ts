@@ -83,18 +83,33 @@ describe('round-robin balancer with passive health', () => {
     expect(b.snapshot()[0]?.ejectedUntil).toBe(1_000);
   });
 
-  it('has nothing to offer when every instance is ejected, and says when the first comes back', () => {
+  it('when every instance is ejected, still offers the one ejected longest ago (panic), and says when the first comes back', () => {
     const { balancer: b, time } = balancer([A, B]);
     b.recordFailure(A);
     b.recordFailure(A);
+    expect(b.pick()).toBe(B);
     time.now = 300;
     b.recordFailure(B);
     b.recordFailure(B);
-    expect(b.pick()).toBeUndefined();
+    expect(b.ejected()).toEqual([A, B]);
+    expect(b.pick()).toBe(A);
+    expect(b.pick(new Set([A]))).toBe(B);
+    expect(b.pick(new Set([A, B]))).toBeUndefined();
+    expect(b.canPick(new Set([A]))).toBe(true);
+    expect(b.canPick(new Set([A, B]))).toBe(false);
     expect(b.msUntilRecovery()).toBe(700);
     time.now = 1_000;
     expect(b.msUntilRecovery()).toBeUndefined();
     expect(b.pick()).toBe(A);
+  });
+
+  it('never panics while one instance is in the rotation: the ejected one gets no traffic', () => {
+    const { balancer: b } = balancer([A, B]);
+    b.recordFailure(B);
+    b.recordFailure(B);
+    expect(picks(b, 4)).toEqual([A, A, A, A]);
+    expect(b.pick(new Set([A]))).toBeUndefined();
+    expect(b.canPick(new Set([A]))).toBe(false);
   });
 
   it('readmits an ejected instance before its cool-down when told it is ready, on probation', () => {

@@ -62,24 +62,31 @@ export class RoundRobinBalancer {
     this.#clock = clock;
   }
 
-  /** The next available instance after the last one picked, skipping `exclude`; undefined if none. */
+  /**
+   * The next available instance after the last one picked, skipping `exclude`. When every
+   * instance is ejected (a shared dependency blinked, or overload timed them all out), the one
+   * ejected longest ago is tried anyway rather than the request refused (Envoy's panic routing): a
+   * dead instance fails at connect and the request moves on, a live one may well answer.
+   * Undefined only when every instance is in `exclude`.
+   */
   pick(exclude: ReadonlySet<string> = NONE): string | undefined {
     const now = this.#clock();
     const count = this.#instances.length;
     for (let step = 0; step < count; step++) {
       const index = (this.#next + step) % count;
-      const instance = this.#instances[index] as InstanceState;
-      if (instance.ejectedUntil > now || exclude.has(instance.url)) continue;
+      const instance = this.#instances[index];
+      if (!instance || instance.ejectedUntil > now || exclude.has(instance.url)) continue;
       this.#next = (index + 1) % count;
       return instance.url;
     }
-    return undefined;
+    return this.#panicPick(exclude, now);
   }
 
   /** Whether `pick(exclude)` would find an instance (without moving the rotation on). */
   canPick(exclude: ReadonlySet<string> = NONE): boolean {
     const now = this.#clock();
-    return this.#instances.some((i) => i.ejectedUntil <= now && !exclude.has(i.url));
+    const open = this.#instances.filter((i) => !exclude.has(i.url));
+    return open.some((i) => i.ejectedUntil <= now) || this.#allEjected(now) ? open.length > 0 : false;
   }
 
   recordSuccess(url: string): void {
@@ -138,6 +145,17 @@ export class RoundRobinBalancer {
       onProbation: i.onProbation,
       ejections: i.ejections,
     }));
+  }
+
+  #allEjected(now: number): boolean {
+    return this.#instances.every((i) => i.ejectedUntil > now);
+  }
+
+  #panicPick(exclude: ReadonlySet<string>, now: number): string | undefined {
+    if (!this.#allEjected(now)) return undefined;
+    const candidates = this.#instances.filter((i) => !exclude.has(i.url));
+    candidates.sort((a, b) => a.ejectedUntil - b.ejectedUntil);
+    return candidates[0]?.url;
   }
 
   #find(url: string): InstanceState | undefined {
