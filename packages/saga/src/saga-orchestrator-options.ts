@@ -29,6 +29,14 @@ export interface SagaOrchestratorOptions {
    * @default {}
    */
   consumerConfig?: ConsumerRunnerOptions<SagaDatabase>['consumerConfig'];
+  /**
+   * Partitions of the replies topic applied at the same time. Sagas are independent and a saga's
+   * replies share its partition (their key is the saga id), so its transitions stay in order; one
+   * partition at a time made every reply wait behind the other partitions' batches, and at 60
+   * replies/s the orchestrator had no headroom left (its batches, and each hop's latency, grew).
+   * @default 3
+   */
+  partitionsConsumedConcurrently?: number;
   /** How often the sweeper looks for steps due to be resent or past their deadline. @default 500 */
   sweepIntervalMs?: number;
   /** @default () => new Date() */
