@@ -1,5 +1,5 @@
 import type { JourneyMessageView, SagaJourneyView } from '@conveyor/saga';
-import { api } from '../api.ts';
+import { api, type SagaAction } from '../api.ts';
 import { ConfirmAction } from '../components/confirm-action.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TableHead } from '../components/table-head.tsx';
@@ -10,6 +10,33 @@ import { usePolling } from '../use-polling.ts';
 
 const LIVE_MS = 2_000;
 const finished = (status: string) => status === 'completed' || status === 'compensated';
+
+/** What an operator can do to a saga, and in which states the API accepts it. */
+const OPERATOR_ACTIONS: readonly {
+  label: string;
+  question: string;
+  action: SagaAction;
+  allowed(status: string): boolean;
+}[] = [
+  {
+    label: 'Retry',
+    question: 'Send what the saga awaits now?',
+    action: 'retry',
+    allowed: (s) => !finished(s),
+  },
+  {
+    label: 'Abort',
+    question: 'Compensate this saga now? Its completed steps are undone.',
+    action: 'abort',
+    allowed: (s) => !finished(s),
+  },
+  {
+    label: 'Replay compensations',
+    question: 'Restart the compensations of this failed saga?',
+    action: 'compensations/replay',
+    allowed: (s) => s === 'failed',
+  },
+];
 
 /** One saga: its steps on a time axis, every message that moved it, its dead letters, and the actions. */
 export function SagaDetailPage({ id }: { id: string }) {
@@ -71,27 +98,16 @@ export function SagaDetailPage({ id }: { id: string }) {
         )}
       </dl>
       <div class="actions">
-        <ConfirmAction
-          label="Retry"
-          question="Send what the saga awaits now?"
-          disabled={finished(saga.status)}
-          run={() => api.act(saga.id, 'retry')}
-          onDone={journey.refresh}
-        />
-        <ConfirmAction
-          label="Abort"
-          question="Compensate this saga now? Its completed steps are undone."
-          disabled={finished(saga.status)}
-          run={() => api.act(saga.id, 'abort')}
-          onDone={journey.refresh}
-        />
-        <ConfirmAction
-          label="Replay compensations"
-          question="Restart the compensations of this failed saga?"
-          disabled={saga.status !== 'failed'}
-          run={() => api.act(saga.id, 'compensations/replay')}
-          onDone={journey.refresh}
-        />
+        {OPERATOR_ACTIONS.map(({ label, question, action, allowed }) => (
+          <ConfirmAction
+            key={action}
+            label={label}
+            question={question}
+            disabled={!allowed(saga.status)}
+            run={() => api.act(saga.id, action)}
+            onDone={journey.refresh}
+          />
+        ))}
       </div>
       <Unavailable sources={data.sources} />
       <h2>Timeline</h2>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, type SagaListParams } from '../api.ts';
+import { ChoiceFilter, TextFilter } from '../components/filter-fields.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TableHead } from '../components/table-head.tsx';
 import { duration, shortId } from '../format.ts';
@@ -18,36 +19,47 @@ const AGES: Record<string, Pick<SagaListParams, 'minAgeMs' | 'maxAgeMs'>> = {
   'older than an hour': { minAgeMs: 3_600_000 },
 };
 
+/** The filter form's fields, as typed (trimmed when sent). */
+interface FilterForm {
+  status: string;
+  type: string;
+  age: string;
+  correlationId: string;
+  ref: string;
+}
+
 const PAGE_SIZE = 20;
 const LIVE_MS = 3_000;
 
 /** Every saga, newest first: filters, live counts by status, keyset pages as the API gives them. */
 export function SagaListPage() {
-  const [status, setStatus] = useState('');
-  const [type, setType] = useState('');
-  const [age, setAge] = useState('any');
-  const [correlationId, setCorrelationId] = useState('');
-  const [ref, setRef] = useState('');
+  const [form, setForm] = useState<FilterForm>({
+    status: '',
+    type: '',
+    age: 'any',
+    correlationId: '',
+    ref: '',
+  });
   // The cursors of the pages before this one: "previous" pops one, "first" clears them.
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors.at(-1);
   const filters: SagaListParams = {
-    status,
-    type: type.trim(),
-    ...AGES[age],
-    correlationId: correlationId.trim(),
-    ref: ref.trim(),
+    status: form.status,
+    type: form.type.trim(),
+    ...AGES[form.age],
+    correlationId: form.correlationId.trim(),
+    ref: form.ref.trim(),
     limit: PAGE_SIZE,
     ...(cursor ? { cursor } : {}),
   };
   const counts = usePolling(() => api.counts(), [], LIVE_MS);
   const page = usePolling(() => api.sagas(filters), [JSON.stringify(filters)], LIVE_MS);
-  const filter =
-    <T,>(set: (value: T) => void) =>
-    (value: T) => {
-      set(value);
-      setCursors([]);
-    };
+  // A changed filter starts again from the first page.
+  const setFilter = (name: keyof FilterForm) => (value: string) => {
+    setForm((previous) => ({ ...previous, [name]: value }));
+    setCursors([]);
+  };
+  const field = (name: keyof FilterForm) => ({ name, value: form[name], onChange: setFilter(name) });
 
   return (
     <section>
@@ -58,62 +70,20 @@ export function SagaListPage() {
           <button
             type="button"
             key={s}
-            class={`count ${status === s ? 'on' : ''}`}
+            class={`count ${form.status === s ? 'on' : ''}`}
             data-status={s}
-            onClick={() => filter(setStatus)(status === s ? '' : s)}
+            onClick={() => setFilter('status')(form.status === s ? '' : s)}
           >
             <StatusBadge status={s} /> <span class="n">{counts.data?.[s] ?? '…'}</span>
           </button>
         ))}
       </fieldset>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Status
-          <select name="status" value={status} onChange={(e) => filter(setStatus)(e.currentTarget.value)}>
-            <option value="">any</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Type
-          <input
-            name="type"
-            value={type}
-            placeholder="create-order"
-            onInput={(e) => filter(setType)(e.currentTarget.value)}
-          />
-        </label>
-        <label>
-          Age
-          <select name="age" value={age} onChange={(e) => filter(setAge)(e.currentTarget.value)}>
-            {Object.keys(AGES).map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Correlation id
-          <input
-            name="correlationId"
-            value={correlationId}
-            onInput={(e) => filter(setCorrelationId)(e.currentTarget.value)}
-          />
-        </label>
-        <label>
-          Order id
-          <input
-            name="ref"
-            value={ref}
-            placeholder="any start-data value"
-            onInput={(e) => filter(setRef)(e.currentTarget.value)}
-          />
-        </label>
+        <ChoiceFilter label="Status" {...field('status')} options={STATUSES} anyLabel="any" />
+        <TextFilter label="Type" {...field('type')} placeholder="create-order" />
+        <ChoiceFilter label="Age" {...field('age')} options={Object.keys(AGES)} />
+        <TextFilter label="Correlation id" {...field('correlationId')} />
+        <TextFilter label="Order id" {...field('ref')} placeholder="any start-data value" />
       </form>
       {page.error && (
         <p class="error" role="alert">
