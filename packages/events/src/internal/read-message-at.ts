@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { deadLetterReadTimeout, topicNotFound } from '../errors.ts';
+import { consumeUntilSettled } from './consume-until-settled.ts';
 import { settleOnce } from './settle-once.ts';
 
 export interface ReadAtOptions {
@@ -28,13 +29,11 @@ export async function readMessageAt(options: ReadAtOptions): Promise<KafkaMessag
   const found = settleOnce<KafkaMessage | undefined>(timeoutMs, () =>
     deadLetterReadTimeout(topic, partition, options.offset, timeoutMs),
   );
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (!payload.restart) found.reject(payload.error);
-  });
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
+  return consumeUntilSettled(
+    consumer,
+    topic,
+    found,
+    {
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         if (batch.partition !== partition || found.settled) return;
@@ -43,13 +42,9 @@ export async function readMessageAt(options: ReadAtOptions): Promise<KafkaMessag
         // lastOffset() also counts records a fetch filters out (transaction markers).
         else if (BigInt(batch.lastOffset()) >= wanted) found.resolve(undefined);
       },
-    });
-    consumer.seek({ topic, partition, offset: options.offset });
-    return await found.promise;
-  } finally {
-    found.clear();
-    await consumer.disconnect().catch(() => undefined);
-  }
+    },
+    () => consumer.seek({ topic, partition, offset: options.offset }),
+  );
 }
 
 async function holdsOffset({ kafka, topic, partition }: ReadAtOptions, offset: bigint): Promise<boolean> {

@@ -1,5 +1,6 @@
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { deadLetterScanTimeout, topicNotFound } from '../errors.ts';
+import { consumeUntilSettled } from './consume-until-settled.ts';
 import { settleOnce } from './settle-once.ts';
 
 export interface ScanOptions {
@@ -40,53 +41,42 @@ export async function scanToEnd(options: ScanOptions): Promise<number> {
     const pending = [...ranges.keys()].sort((a, b) => a - b);
     return deadLetterScanTimeout(topic, timeoutMs, pending, groupId);
   });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (!payload.restart) done.reject(payload.error);
-  });
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: commit,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }) => {
-        const range = ranges.get(batch.partition);
-        if (!range || done.settled) return;
-        try {
-          const wanted = batch.messages.filter((m) => BigInt(m.offset) < range.end);
-          const last = wanted.at(-1);
-          if (last) {
-            await onMessages(batch.partition, wanted);
-            handled += wanted.length;
-            resolveOffset(last.offset);
-            if (commit) {
-              const next = (BigInt(last.offset) + 1n).toString();
-              await commitOffsetsIfNecessary({
-                topics: [{ topic, partitions: [{ partition: batch.partition, offset: next }] }],
-              });
-            }
+  await consumeUntilSettled(consumer, topic, done, {
+    autoCommit: commit,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }) => {
+      const range = ranges.get(batch.partition);
+      if (!range || done.settled) return;
+      try {
+        const wanted = batch.messages.filter((m) => BigInt(m.offset) < range.end);
+        const last = wanted.at(-1);
+        if (last) {
+          await onMessages(batch.partition, wanted);
+          handled += wanted.length;
+          resolveOffset(last.offset);
+          if (commit) {
+            const next = (BigInt(last.offset) + 1n).toString();
+            await commitOffsetsIfNecessary({
+              topics: [{ topic, partitions: [{ partition: batch.partition, offset: next }] }],
+            });
           }
-          // lastOffset() also counts records a fetch filters out (transaction markers), so a
-          // partition whose last records are such markers still completes.
-          if (BigInt(batch.lastOffset()) >= range.end - 1n) {
-            ranges.delete(batch.partition);
-            if (ranges.size === 0) done.resolve();
-          }
-        } catch (error) {
-          // Fail the scan rather than let kafkajs retry the batch: an operator tool should say what
-          // went wrong now, and the next run resumes from the last committed batch.
-          done.reject(error);
-          return;
         }
-        await heartbeat();
-      },
-    });
-    await done.promise;
-    return handled;
-  } finally {
-    done.clear();
-    await consumer.disconnect().catch(() => undefined);
-  }
+        // lastOffset() also counts records a fetch filters out (transaction markers), so a
+        // partition whose last records are such markers still completes.
+        if (BigInt(batch.lastOffset()) >= range.end - 1n) {
+          ranges.delete(batch.partition);
+          if (ranges.size === 0) done.resolve();
+        }
+      } catch (error) {
+        // Fail the scan rather than let kafkajs retry the batch: an operator tool should say what
+        // went wrong now, and the next run resumes from the last committed batch.
+        done.reject(error);
+        return;
+      }
+      await heartbeat();
+    },
+  });
+  return handled;
 }
 
 /** Per partition, what is left to read: from the group's position (or the start) to the end now. */
