@@ -57,6 +57,23 @@ describe('saga decisions: resends and deadlines', () => {
     });
   });
 
+  it('resends no sooner than a reply takes now, and still ends the step at its deadline', () => {
+    // Object.assign keeps the fixture's clock (a getter) live.
+    const ctx = Object.assign(context(), {
+      expectedReplyMs: (step: string) => (step === 'book-hotel' ? 6_000 : undefined),
+    });
+    const first = start(ctx).state;
+    // The schedule says 1 s; replies take 6 s now: the next send waits for that.
+    expect(first.steps[0]).toMatchObject({ nextSendAt: iso(6_000) });
+    ctx.at(6_000);
+    const resent = applied(decide(definition, first, { kind: 'due' }, ctx));
+    expect(sent(resent.commands)).toEqual(['command:book-hotel:id-1']);
+    expect(resent.state.steps[0]).toMatchObject({ attempts: 2, nextSendAt: iso(12_000) });
+    // Past the deadline (20 s) waiting ends whatever the estimate.
+    ctx.at(20_000);
+    expect(applied(decide(definition, resent.state, { kind: 'due' }, ctx)).state.status).toBe('compensating');
+  });
+
   it('keeps resending at the cap for as long as the deadline allows', () => {
     const patient = {
       ...definition,

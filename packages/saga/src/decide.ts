@@ -62,6 +62,11 @@ export interface DecideContext {
   newId: () => string;
   /** A number in [0, 1) per resend delay: its jitter. */
   random: () => number;
+  /**
+   * How long a reply to the step takes now (the orchestrator's estimate from recent replies): no
+   * resend is scheduled sooner than that after a send. @default no estimate: the schedule alone
+   */
+  expectedReplyMs?: (step: string) => number | undefined;
 }
 
 /** Starts a saga: the first step's command, with a fresh command id. */

@@ -13,6 +13,7 @@ import { type SagaDatabase, sagaTransaction } from './db/tables.ts';
 import { type DecideContext, decide, type SagaCommand, type SagaInput, startSaga } from './decide.ts';
 import { assertValidDefinition, type SagaDefinition, type SagaKey } from './definition.ts';
 import { sagaActionNotAllowed, sagaNotFound, sagaUnknownType, sagaUnknownVersion } from './errors.ts';
+import { ReplyTimeEstimator } from './internal/reply-time.ts';
 import { DEFAULT_REPLIES_TOPIC, SAGA_REPLY_TYPE, SagaHeaders } from './saga-headers.ts';
 import type {
   SagaAction,
@@ -25,6 +26,12 @@ import { stepSpanName, transitionSpanName } from './saga-spans.ts';
 import { type SagaReply, type SagaState, type SagaStatus, TERMINAL_STATUSES } from './saga-state.ts';
 import { SagaStore, type StoredSaga } from './saga-store.ts';
 import { secretFieldNames } from './secrets.ts';
+
+/**
+ * The longest a resend waits for the expected reply time (internal/reply-time.ts): past two
+ * minutes, waiting longer saves little and a lost command would sit unresent for long.
+ */
+const REPLY_TIME_BOUND_MS = 120_000;
 
 export class SagaOrchestrator {
   readonly store = new SagaStore();
@@ -41,6 +48,7 @@ export class SagaOrchestrator {
   private sweeping: Promise<void> | undefined;
   private stopped = false;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly replyTimes = new ReplyTimeEstimator(REPLY_TIME_BOUND_MS);
 
   constructor(private readonly options: SagaOrchestratorOptions) {
     for (const definition of options.definitions) {
@@ -124,7 +132,6 @@ export class SagaOrchestrator {
         this.replyTypes().map((type) => [type, (message, trx) => this.onReply(message, trx)]),
       ),
       ...(this.options.consumerConfig ? { consumerConfig: this.options.consumerConfig } : {}),
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       logger: this.logger,
     });
     await this.runner.start();
@@ -299,8 +306,17 @@ export class SagaOrchestrator {
       await this.store.deleteSecrets(trx, sagaId);
     if (finished && changed) await definition.onFinished?.(transition.state, trx);
     await this.options.hooks?.beforeCommit?.(sagaId, input, transition);
+    this.observeReplyTime(saga.state, input, ctx.now);
     this.report(saga.state, transition.state, input, ctx.now);
     return { kind: 'applied', state: transition.state };
+  }
+
+  /** A command's reply: how long after its first send it came (what later resends wait at least). */
+  private observeReplyTime(before: SagaState, input: SagaInput, now: Date): void {
+    if (input.kind !== 'reply' || before.status !== 'running') return;
+    const step = before.steps[before.currentStep];
+    if (step?.name === input.reply.step && step.startedAt)
+      this.replyTimes.observe(step.name, now.getTime() - Date.parse(step.startedAt));
   }
 
   private report(before: SagaState, after: SagaState, input: SagaInput, now: Date): void {
@@ -382,6 +398,11 @@ export class SagaOrchestrator {
   }
 
   private context(): DecideContext {
-    return { now: this.clock(), newId: this.newId, random: this.random };
+    return {
+      now: this.clock(),
+      newId: this.newId,
+      random: this.random,
+      expectedReplyMs: (step) => this.replyTimes.expectedMs(step),
+    };
   }
 }
