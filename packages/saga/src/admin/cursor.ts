@@ -34,7 +34,7 @@ export function decodeCursor(value: string): SagaCursor {
     throw invalidCursor('not a list cursor');
   }
   if (!Array.isArray(decoded) || decoded.length !== 2) throw invalidCursor('not a list cursor');
-  const [createdAt, id] = decoded as unknown[];
+  const [createdAt, id]: unknown[] = decoded;
   if (typeof createdAt !== 'string' || !isValidTimestamp(createdAt)) throw invalidCursor('bad timestamp');
   if (typeof id !== 'string' || !isUuid(id)) throw invalidCursor('bad saga id');
   return { createdAt, id };

@@ -295,8 +295,7 @@ export class TransitionBuilder<Data> {
   /** Compensates, in reverse order, the steps at or below `from` that applied or may have. */
   private compensateFrom(from: number): void {
     if (this.state.status !== 'compensating') this.setStatus('compensating');
-    for (let index = from; index >= 0; index--) {
-      const step = this.state.steps[index] as StepState;
+    for (const [index, step] of [...this.state.steps.entries()].slice(0, from + 1).reverse()) {
       const needsUndo =
         step.status === 'succeeded' || step.status === 'unknown' || step.status === 'compensating';
       if (!needsUndo) continue;
