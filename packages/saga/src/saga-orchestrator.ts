@@ -132,6 +132,7 @@ export class SagaOrchestrator {
         this.replyTypes().map((type) => [type, (message, trx) => this.onReply(message, trx)]),
       ),
       ...(this.options.consumerConfig ? { consumerConfig: this.options.consumerConfig } : {}),
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       logger: this.logger,
     });
     await this.runner.start();
