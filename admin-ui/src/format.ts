@@ -27,7 +27,7 @@ export function after(from: string, iso: string): string {
 export function refusalInWords(status: number, detail: string): string {
   switch (status) {
     case 401:
-      return `Not signed in (${detail}). Sign in again with an admin token.`;
+      return `Not signed in as an admin (${detail}). Sign in with an admin token.`;
     case 403:
       return `This token has no admin role (${detail}).`;
     case 404:

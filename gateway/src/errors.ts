@@ -8,10 +8,11 @@ import type { TokenFailureReason } from '@conveyor/http';
 export const GatewayErrorCodes = {
   /** A request the gateway cannot forward as it came (a header the upstream client refuses to send). */
   GATEWAY_BAD_REQUEST: 400,
-  /** No token, or one that is malformed, badly signed, expired, not yet valid or too long-lived. */
+  /**
+   * No token, or one that is malformed, badly signed, expired, not yet valid or too long-lived, or
+   * (on the admin routes) a valid token without the route's role.
+   */
   GATEWAY_UNAUTHORIZED: 401,
-  /** A valid token without the role the route needs. */
-  GATEWAY_FORBIDDEN: 403,
   GATEWAY_ROUTE_NOT_FOUND: 404,
   GATEWAY_RATE_LIMITED: 429,
   /** The upstream connection broke after the request was sent: its outcome is unknown. */
@@ -26,8 +27,11 @@ export const GatewayErrorCodes = {
 
 export type GatewayErrorCode = keyof typeof GatewayErrorCodes;
 
-/** Why a request was refused with 401 (the shared verifier's reason); also in `details.reason`. */
-export type UnauthorizedReason = TokenFailureReason;
+/**
+ * Why a request was refused with 401 (the shared verifier's reason, or `role-missing`); also in
+ * `details.reason`.
+ */
+export type UnauthorizedReason = TokenFailureReason | 'role-missing';
 
 export class GatewayError extends Error {
   readonly code: GatewayErrorCode;
@@ -72,12 +76,18 @@ export const unauthorized = (reason: UnauthorizedReason, description: string) =>
     },
   );
 
-export const forbidden = (role: string) =>
+/**
+ * A valid token without the route's role, on the gateway's role routes (the admin API and page):
+ * 401, not 403. Only a token with the role is a credential for them, and a 401 is what tells the
+ * caller to sign in with another (the saga inspector then shows its sign-in); the services behind
+ * keep the 403 of the shared identity plugin for a caller they know but do not let in.
+ */
+export const roleMissing = (role: string) =>
   new GatewayError(
-    'GATEWAY_FORBIDDEN',
-    `forbidden: this route needs the role "${role}"`,
-    { requiredRole: role },
-    { 'www-authenticate': `${REALM}, error="insufficient_scope"` },
+    'GATEWAY_UNAUTHORIZED',
+    `unauthorized: this route needs a token with the role "${role}"`,
+    { reason: 'role-missing', requiredRole: role },
+    { 'www-authenticate': `${REALM}, error="insufficient_scope", scope="${role}"` },
   );
 
 export const routeNotFound = (method: string, url: string) =>

@@ -52,12 +52,17 @@ describe('gateway authentication with the shared verifier', () => {
       );
   });
 
-  it('answers a token without the role with the gateway 403', async () => {
+  it('answers a token without the role with 401: only a token with it is a credential for the route', async () => {
     const get = await guarded({ role: 'admin' });
     const answer = await get(bearer(tokenFor('u', ['user'])));
-    expect(answer.statusCode).toBe(403);
-    expect(answer.json()).toMatchObject({ code: 'GATEWAY_FORBIDDEN', details: { requiredRole: 'admin' } });
-    expect(answer.headers['www-authenticate']).toContain('error="insufficient_scope"');
+    expect(answer.statusCode).toBe(401);
+    expect(answer.json()).toMatchObject({
+      code: 'GATEWAY_UNAUTHORIZED',
+      details: { reason: 'role-missing', requiredRole: 'admin' },
+    });
+    expect(answer.headers['www-authenticate']).toBe(
+      'Bearer realm="conveyor", error="insufficient_scope", scope="admin"',
+    );
   });
 
   it('lets anyone through a public route, identified only by a valid token', async () => {

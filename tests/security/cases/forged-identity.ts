@@ -44,7 +44,7 @@ export function forgedIdentityCases({ w, add }: CaseKit): void {
     'forged identity headers',
     "A's token, x-user-roles admin → admin list",
     { method: 'GET', target: '/admin/sagas', headers: { ...auth(w.a.token), ...forged(w.a.id, 'admin') } },
-    [403],
+    [401],
   );
   add(
     'forged identity headers',
@@ -54,7 +54,7 @@ export function forgedIdentityCases({ w, add }: CaseKit): void {
       target: `/admin/sagas/${w.b.sagaId}`,
       headers: { ...auth(w.a.token), 'X-User-Roles': 'admin' },
     },
-    [403],
+    [401],
   );
   add(
     'forged identity headers',

@@ -69,25 +69,25 @@ export function otherUsersCases({ w, add, order, asA }: CaseKit): void {
     "another user's ids",
     "GET B's saga (admin route)",
     { method: 'GET', target: `/admin/sagas/${w.b.sagaId}`, headers: asA },
-    [403],
+    [401],
   );
   add(
     "another user's ids",
     "retry B's saga",
     { method: 'POST', target: `/admin/sagas/${w.b.sagaId}/retry`, headers: asA, body: {} },
-    [403],
+    [401],
   );
   add(
     "another user's ids",
     "abort B's saga",
     { method: 'POST', target: `/admin/sagas/${w.b.sagaId}/abort`, headers: asA, body: {} },
-    [403],
+    [401],
   );
   add(
     "another user's ids",
     "replay B's compensations",
     { method: 'POST', target: `/admin/sagas/${w.b.sagaId}/compensations/replay`, headers: asA, body: {} },
-    [403],
+    [401],
   );
   add(
     "another user's ids",

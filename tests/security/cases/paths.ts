@@ -21,7 +21,7 @@ export function pathCases({ w, add, asA }: CaseKit): void {
   ];
   for (const target of traversal) {
     add('path traversal', `anonymous ${target}`, { method: 'GET', target }, [400, 401, 404]);
-    add('path traversal', `user ${target}`, { method: 'GET', target, headers: asA }, [400, 403, 404]);
+    add('path traversal', `user ${target}`, { method: 'GET', target, headers: asA }, [400, 401, 403, 404]);
   }
   for (const target of [
     `/api/users/${w.a.id}%2f..%2f${w.b.id}`,
