@@ -47,7 +47,7 @@ export const POISON_TARGETS = {
   },
   ordersEvents: {
     type: 'order.confirmed',
-    consumers: ['inventory-order-confirmations', 'orders.order-details'],
+    consumers: ['inventory-order-confirmations', 'orders.order-details', 'users.directory'],
   },
   inventoryEvents: { type: 'inventory.stock-reserved', consumers: ['inventory.stock-view'] },
   inventoryCommands: { type: 'inventory.reserve-stock', consumers: ['inventory-participant'] },
