@@ -15,6 +15,7 @@ import { assertValidDefinition, type SagaDefinition, type SagaKey } from './defi
 import { sagaActionNotAllowed, sagaNotFound, sagaUnknownType, sagaUnknownVersion } from './errors.ts';
 import { ReplyTimeEstimator } from './internal/reply-time.ts';
 import { DEFAULT_REPLIES_TOPIC, SAGA_REPLY_TYPE, SagaHeaders } from './saga-headers.ts';
+import { reportTransition } from './saga-metrics.ts';
 import type {
   SagaAction,
   SagaActionOptions,
@@ -308,7 +309,8 @@ export class SagaOrchestrator {
     if (finished && changed) await definition.onFinished?.(transition.state, trx);
     await this.options.hooks?.beforeCommit?.(sagaId, input, transition);
     this.observeReplyTime(saga.state, input, ctx.now);
-    this.report(saga.state, transition.state, input, ctx.now);
+    if (this.options.metrics)
+      reportTransition(this.options.metrics, saga.state, transition.state, input, ctx.now);
     return { kind: 'applied', state: transition.state };
   }
 
@@ -318,30 +320,6 @@ export class SagaOrchestrator {
     const step = before.steps[before.currentStep];
     if (step?.name === input.reply.step && step.startedAt)
       this.replyTimes.observe(step.name, now.getTime() - Date.parse(step.startedAt));
-  }
-
-  private report(before: SagaState, after: SagaState, input: SagaInput, now: Date): void {
-    const metrics = this.options.metrics;
-    if (!metrics) return;
-    if (before.status !== after.status)
-      metrics.onStatusChange?.({ type: after.type, from: before.status, to: after.status });
-    const step = before.steps[before.currentStep];
-    // A due saga that changes status gave up waiting: a deadline passed, or a compensation's attempts ran out.
-    const finished =
-      input.kind === 'reply'
-        ? input.reply.outcome
-        : input.kind === 'due' && after.status !== before.status
-          ? 'timeout'
-          : null;
-    if (step?.startedAt && finished) {
-      metrics.onStepFinished?.({
-        type: after.type,
-        step: step.name,
-        action: before.status === 'compensating' ? 'compensation' : 'command',
-        outcome: finished,
-        latencyMs: now.getTime() - Date.parse(step.startedAt),
-      });
-    }
   }
 
   private async enqueue(
