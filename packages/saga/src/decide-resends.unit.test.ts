@@ -71,7 +71,10 @@ describe('saga decisions: resends and deadlines', () => {
     expect(resent.state.steps[0]).toMatchObject({ attempts: 2, nextSendAt: iso(12_000) });
     // Past the deadline (20 s) waiting ends whatever the estimate.
     ctx.at(20_000);
-    expect(applied(decide(definition, resent.state, { kind: 'due' }, ctx)).state.status).toBe('compensating');
+    const compensating = applied(decide(definition, resent.state, { kind: 'due' }, ctx)).state;
+    expect(compensating.status).toBe('compensating');
+    // A compensation keeps its own schedule (1 s here): its sends are counted towards `failed`.
+    expect(compensating.steps[0]).toMatchObject({ status: 'compensating', nextSendAt: iso(21_000) });
   });
 
   it('keeps resending at the cap for as long as the deadline allows', () => {

@@ -276,16 +276,16 @@ export class TransitionBuilder<Data> {
   }
 
   /**
-   * When step `index` is sent again after send number `attempt` (its schedule, or the expected
-   * reply time if that is longer), and so when the sweeper next looks at the saga: that time, or a
+   * When step `index` is sent again after send number `attempt` (its schedule, or for a command
+   * the expected reply time if that is longer), and so when the sweeper next looks at the saga: that time, or a
    * running command's deadline if it comes first.
    */
   private scheduleSend(step: StepState, index: number, attempt: number): void {
-    // Never sooner than a reply takes now: a resend of a command still queued is only more queue.
-    const delay = Math.max(
-      resendDelayMs(attempt, this.timing(index).resend, this.ctx.random()),
-      this.ctx.expectedReplyMs?.(step.name) ?? 0,
-    );
+    // A command is never resent sooner than a reply takes now: a copy of one still queued is only
+    // more queue. Not a compensation: its sends are counted (maxCompensationAttempts), and a
+    // stretched schedule would only delay the operator's `failed`.
+    const expected = step.status === 'running' ? (this.ctx.expectedReplyMs?.(step.name) ?? 0) : 0;
+    const delay = Math.max(resendDelayMs(attempt, this.timing(index).resend, this.ctx.random()), expected);
     const nextSend = this.ctx.now.getTime() + delay;
     step.nextSendAt = new Date(nextSend).toISOString();
     const deadline = step.status === 'running' && step.deadline ? Date.parse(step.deadline) : Infinity;
