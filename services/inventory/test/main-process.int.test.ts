@@ -82,6 +82,12 @@ describe('inventory main.ts as a process', () => {
       25_000,
     );
     expect(await ready.json()).toMatchObject({ status: 'ready' });
+    // It serves before its consumers have joined their groups; the drain below stops them too.
+    await eventually(
+      '/ready/messaging',
+      async () => (await fetch(`${base}/ready/messaging`).catch(() => undefined))?.status === 200,
+      25_000,
+    );
 
     const response = await fetch(`${base}/products?limit=5`, {
       headers: { 'x-correlation-id': 'e2e-products-1' },
