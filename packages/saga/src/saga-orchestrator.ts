@@ -25,7 +25,7 @@ import type {
 import { readSagaReply, replyTypeOf } from './saga-replies.ts';
 import { stepSpanName, transitionSpanName } from './saga-spans.ts';
 import { type SagaReply, type SagaState, type SagaStatus, TERMINAL_STATUSES } from './saga-state.ts';
-import { SagaStore, type StoredSaga } from './saga-store.ts';
+import { type LockedSaga, SagaStore } from './saga-store.ts';
 import { secretFieldNames } from './secrets.ts';
 
 /**
@@ -105,8 +105,7 @@ export class SagaOrchestrator {
     const secrets = options.secrets ?? {};
     const transition = startSaga(definition, { id: sagaId, data, correlationId, secrets }, ctx);
     const write = async (t: Transaction<SagaDatabase>) => {
-      await this.store.insert(t, transition.state, transition.log, ctx.now);
-      await this.store.insertSecrets(t, sagaId, secrets);
+      await this.store.insert(t, transition.state, transition.log, secrets, ctx.now);
       await this.enqueue(t, transition.state, transition.commands);
     };
     const traced = (t: Transaction<SagaDatabase>) =>
@@ -268,7 +267,7 @@ export class SagaOrchestrator {
 
   private async transition(
     trx: Transaction<SagaDatabase>,
-    saga: StoredSaga,
+    saga: LockedSaga,
     input: SagaInput,
     cause?: IncomingMessage,
   ): Promise<
@@ -278,7 +277,7 @@ export class SagaOrchestrator {
     const sagaId = saga.state.id;
     const definition = this.definition(saga.state.type, saga.state.definitionVersion);
     const ctx = this.context();
-    const decision = decide(definition, saga.state, input, ctx, await this.store.secrets(trx, sagaId));
+    const decision = decide(definition, saga.state, input, ctx, saga.secrets);
     if (decision.kind === 'refused')
       return { kind: 'refused', status: saga.state.status, reason: decision.reason };
     if (decision.kind === 'ignored') {
@@ -299,13 +298,12 @@ export class SagaOrchestrator {
       return { kind: 'ignored', state: saga.state };
     }
     const { transition } = decision;
-    await this.store.update(trx, saga, transition.state, transition.log, ctx.now);
-    await this.enqueue(trx, transition.state, transition.commands, cause);
     const finished = ['completed', 'compensated', 'failed'].includes(transition.state.status);
     const changed = transition.state.status !== saga.state.status;
     // A failed saga keeps its secrets: replaying its compensations may need them.
-    if (changed && TERMINAL_STATUSES.includes(transition.state.status))
-      await this.store.deleteSecrets(trx, sagaId);
+    const forgetSecrets = changed && TERMINAL_STATUSES.includes(transition.state.status);
+    await this.store.update(trx, saga, transition.state, transition.log, ctx.now, { forgetSecrets });
+    await this.enqueue(trx, transition.state, transition.commands, cause);
     if (finished && changed) await definition.onFinished?.(transition.state, trx);
     await this.options.hooks?.beforeCommit?.(sagaId, input, transition);
     this.observeReplyTime(saga.state, input, ctx.now);

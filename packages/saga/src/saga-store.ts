@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, sql, type Transaction } from 'kysely';
 import type { SagaDatabase, SagaInstancesTable } from './db/tables.ts';
 import type { SagaLogEntry } from './decide.ts';
 import type { SagaSecrets } from './definition.ts';
@@ -14,6 +14,11 @@ export interface StoredSaga<Data = unknown> {
   updatedAt: Date;
 }
 
+/** A saga locked for a transition, with the secrets its commands may need. */
+export interface LockedSaga<Data = unknown> extends StoredSaga<Data> {
+  secrets: SagaSecrets;
+}
+
 /** A stored log entry: what `decide` logged, numbered and timed by the store. */
 export interface SagaLogRow extends SagaLogEntry {
   seq: number;
@@ -22,62 +27,48 @@ export interface SagaLogRow extends SagaLogEntry {
 
 /** Reads and writes saga instances and their append-only log. */
 export class SagaStore {
-  /** Inserts a new saga and its first log rows. */
-  async insert(trx: SagaExecutor, state: SagaState, log: SagaLogEntry[], now: Date): Promise<void> {
-    await trx
-      .insertInto('saga_instances')
-      .values({
-        id: state.id,
-        type: state.type,
-        definition_version: state.definitionVersion,
-        status: state.status,
-        current_step: state.currentStep,
-        data: JSON.stringify(state.data),
-        steps: JSON.stringify(state.steps),
-        correlation_id: state.correlationId,
-        version: 1,
-        next_attempt_at: state.nextAttemptAt,
-        failure_reason: state.failureReason,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await this.appendLog(trx, state.id, 0, log);
+  /**
+   * Inserts a new saga, its first log rows and its secrets (none written when there are none) in
+   * one statement: a saga start is on the path of every POST that starts one.
+   */
+  async insert(
+    trx: SagaExecutor,
+    state: SagaState,
+    log: SagaLogEntry[],
+    secrets: SagaSecrets,
+    now: Date,
+  ): Promise<void> {
+    const kept = Object.keys(secrets).length > 0;
+    await sql`
+      WITH inserted AS (
+        INSERT INTO saga_instances (id, type, definition_version, status, current_step, data, steps,
+          correlation_id, version, next_attempt_at, failure_reason, created_at, updated_at)
+        VALUES (${state.id}, ${state.type}, ${state.definitionVersion}, ${state.status},
+          ${state.currentStep}, ${JSON.stringify(state.data)}, ${JSON.stringify(state.steps)},
+          ${state.correlationId}, 1, ${state.nextAttemptAt}, ${state.failureReason}, ${now}, ${now})
+        RETURNING id
+      ), logged AS (${logInsert(sql`(SELECT id FROM inserted)`, sql`0`, log)}
+      ), kept AS (
+        INSERT INTO saga_secrets (saga_id, secrets)
+        SELECT id, ${JSON.stringify(secrets)}::jsonb FROM inserted WHERE ${kept}
+      )
+      SELECT 1 FROM inserted`.execute(trx);
   }
 
-  /** Keeps a new saga's secrets apart from its data; nothing is written when there are none. */
-  async insertSecrets(trx: SagaExecutor, id: string, secrets: SagaSecrets): Promise<void> {
-    if (Object.keys(secrets).length === 0) return;
-    await trx
-      .insertInto('saga_secrets')
-      .values({ saga_id: id, secrets: JSON.stringify(secrets) })
-      .execute();
-  }
-
-  /** A saga's secrets, for the orchestrator's commands only (admin queries never call this). */
-  async secrets(trx: SagaExecutor, id: string): Promise<SagaSecrets> {
-    const row = await trx
-      .selectFrom('saga_secrets')
-      .select('secrets')
-      .where('saga_id', '=', id)
-      .executeTakeFirst();
-    return row?.secrets ?? {};
-  }
-
-  /** Forgets a saga's secrets once it has ended: no later command can need them. */
-  async deleteSecrets(trx: SagaExecutor, id: string): Promise<void> {
-    await trx.deleteFrom('saga_secrets').where('saga_id', '=', id).execute();
-  }
-
-  /** Loads a saga and locks its row until the transaction ends (transitions are serialised). */
-  async loadForUpdate(trx: Transaction<SagaDatabase>, id: string): Promise<StoredSaga | undefined> {
+  /**
+   * Loads a saga with its secrets (for its commands) and locks its row until the transaction ends:
+   * transitions of one saga are serialised. One statement, as it runs for every reply.
+   */
+  async loadForUpdate(trx: Transaction<SagaDatabase>, id: string): Promise<LockedSaga | undefined> {
     const row = await trx
       .selectFrom('saga_instances')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
+      .leftJoin('saga_secrets', 'saga_secrets.saga_id', 'saga_instances.id')
+      .selectAll('saga_instances')
+      .select('saga_secrets.secrets')
+      .where('saga_instances.id', '=', id)
+      .forUpdate('saga_instances')
       .executeTakeFirst();
-    return row && toStored(row);
+    return row && { ...toStored(row), secrets: row.secrets ?? {} };
   }
 
   async load(db: SagaExecutor, id: string): Promise<StoredSaga | undefined> {
@@ -85,55 +76,47 @@ export class SagaStore {
     return row && toStored(row);
   }
 
-  /** Writes the new state if the version still matches, and appends the log rows. */
+  /**
+   * Writes the new state if the version still matches, appends the log rows after the saga's last
+   * one and, once it has ended, forgets its secrets: one statement (it runs for every reply, under
+   * the row lock loadForUpdate took, so no other transition numbers log rows meanwhile).
+   */
   async update(
     trx: Transaction<SagaDatabase>,
     saga: StoredSaga,
     state: SagaState,
     log: SagaLogEntry[],
     now: Date,
-  ) {
-    const result = await trx
-      .updateTable('saga_instances')
-      .set({
-        status: state.status,
-        current_step: state.currentStep,
-        data: JSON.stringify(state.data),
-        steps: JSON.stringify(state.steps),
-        version: saga.version + 1,
-        next_attempt_at: state.nextAttemptAt,
-        failure_reason: state.failureReason,
-        updated_at: now,
-      })
-      .where('id', '=', state.id)
-      .where('version', '=', saga.version)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw sagaConcurrentUpdate(state.id);
-    await this.appendLog(trx, state.id, await this.lastSeq(trx, state.id), log);
+    options: { forgetSecrets: boolean },
+  ): Promise<void> {
+    const { rows } = await sql<{ id: string }>`
+      WITH updated AS (
+        UPDATE saga_instances SET status = ${state.status}, current_step = ${state.currentStep},
+          data = ${JSON.stringify(state.data)}, steps = ${JSON.stringify(state.steps)},
+          version = ${saga.version + 1}, next_attempt_at = ${state.nextAttemptAt},
+          failure_reason = ${state.failureReason}, updated_at = ${now}
+        WHERE id = ${state.id} AND version = ${saga.version}
+        RETURNING id
+      ), logged AS (${logInsert(sql`(SELECT id FROM updated)`, lastSeq(state.id), log)}
+      ), forgotten AS (
+        DELETE FROM saga_secrets WHERE ${options.forgetSecrets} AND saga_id IN (SELECT id FROM updated)
+      )
+      SELECT id FROM updated`.execute(trx);
+    if (rows.length !== 1) throw sagaConcurrentUpdate(state.id);
   }
 
   /** Appends rows without changing the state (e.g. an ignored reply). */
   async appendOnly(trx: Transaction<SagaDatabase>, id: string, log: SagaLogEntry[]): Promise<void> {
-    await this.appendLog(trx, id, await this.lastSeq(trx, id), log);
+    await logInsert(sql`${id}::uuid`, lastSeq(id), log).execute(trx);
   }
 
   async timeline(db: SagaExecutor, id: string): Promise<SagaLogRow[]> {
-    const rows = await db
+    return db
       .selectFrom('saga_log')
-      .selectAll()
+      .select(['seq', 'step', 'action', 'status', 'command_id as commandId', 'payload', 'error', 'at'])
       .where('saga_id', '=', id)
       .orderBy('seq')
       .execute();
-    return rows.map((r) => ({
-      seq: r.seq,
-      step: r.step,
-      action: r.action,
-      status: r.status,
-      commandId: r.command_id,
-      payload: r.payload,
-      error: r.error,
-      at: r.at,
-    }));
   }
 
   /**
@@ -189,35 +172,6 @@ export class SagaStore {
     for (const row of rows) counts[row.status] = Number(row.n);
     return counts;
   }
-
-  private async lastSeq(trx: SagaExecutor, id: string): Promise<number> {
-    const row = await trx
-      .selectFrom('saga_log')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .where('saga_id', '=', id)
-      .executeTakeFirst();
-    return Number(row?.seq ?? 0);
-  }
-
-  private async appendLog(trx: SagaExecutor, id: string, after: number, log: SagaLogEntry[]): Promise<void> {
-    if (log.length === 0) return;
-    await trx
-      .insertInto('saga_log')
-      .values(
-        log.map((entry, i) => ({
-          saga_id: id,
-          seq: after + i + 1,
-          step: entry.step,
-          action: entry.action,
-          status: entry.status,
-          command_id: entry.commandId,
-          payload:
-            entry.payload === null || entry.payload === undefined ? null : JSON.stringify(entry.payload),
-          error: entry.error,
-        })),
-      )
-      .execute();
-  }
 }
 
 function toStored(row: Selectable<SagaInstancesTable>): StoredSaga {
@@ -248,4 +202,31 @@ function withScheduleFields(step: StepState): StepState {
     nextSendAt: step.nextSendAt ?? null,
     deadline: step.deadline ?? null,
   };
+}
+
+/** The saga's last log row number, read in the statement that appends after it. */
+function lastSeq(id: string): RawBuilder<number> {
+  return sql<number>`(SELECT coalesce(max(seq), 0) FROM saga_log WHERE saga_id = ${id})`;
+}
+
+/**
+ * INSERT of log rows numbered after `after`, for saga `sagaId` (a value or a subquery: a row is
+ * written only when it yields one). The entries travel as one JSON array, in order.
+ */
+function logInsert(sagaId: RawBuilder<unknown>, after: RawBuilder<number>, log: SagaLogEntry[]) {
+  const entries = log.map((entry) => ({
+    step: entry.step,
+    action: entry.action,
+    status: entry.status,
+    command_id: entry.commandId,
+    payload: entry.payload ?? null,
+    error: entry.error,
+  }));
+  return sql`
+    INSERT INTO saga_log (saga_id, seq, step, action, status, command_id, payload, error)
+    SELECT saga.id, ${after} + e.ord, e.entry->>'step', e.entry->>'action', e.entry->>'status',
+      e.entry->>'command_id', nullif(e.entry->'payload', 'null'::jsonb), e.entry->>'error'
+    FROM (SELECT ${sagaId} AS id) saga,
+      jsonb_array_elements(${JSON.stringify(entries)}::jsonb) WITH ORDINALITY AS e(entry, ord)
+    WHERE saga.id IS NOT NULL`;
 }
