@@ -5,7 +5,7 @@ import type { PartStatus, StartedPart } from './part.ts';
 import { partStatus, startPart } from './part-start.ts';
 import { ensureDatabase } from './postgres.ts';
 import type { ProcessTable } from './processes.ts';
-import { fetchFromMaven, requireJava } from './toolchain.ts';
+import { fetchFromMaven, helperJvmFlags, requireJava } from './toolchain.ts';
 import { answersGet } from './wait.ts';
 
 export const APICURIO_VERSION = '3.0.9';
@@ -55,9 +55,7 @@ export async function upSchemaRegistry(
     name: NAME,
     executable: java,
     args: [
-      '-Xms64m',
-      `-Xmx${config.registry.heapMb}m`,
-      '-XX:+UseSerialGC',
+      ...helperJvmFlags(64, config.registry.heapMb),
       `-Dquarkus.http.host=127.0.0.1`,
       `-Dquarkus.http.port=${config.registry.port}`,
       '-Dapicurio.storage.kind=sql',

@@ -90,3 +90,11 @@ export async function fetchFromMaven(
     });
   }
 }
+
+/**
+ * JVM flags of a helper server (the registry, Zipkin): a bounded heap and the serial collector,
+ * whose single GC thread leaves the cores to the services on a small machine.
+ */
+export function helperJvmFlags(minHeapMb: number, maxHeapMb: number): string[] {
+  return [`-Xms${minHeapMb}m`, `-Xmx${maxHeapMb}m`, '-XX:+UseSerialGC'];
+}

@@ -4,7 +4,7 @@ import { InfraError } from './errors.ts';
 import type { PartStatus, StartedPart } from './part.ts';
 import { partStatus, startPart } from './part-start.ts';
 import type { ProcessTable } from './processes.ts';
-import { fetchFromMaven, requireJava } from './toolchain.ts';
+import { fetchFromMaven, helperJvmFlags, requireJava } from './toolchain.ts';
 import { answersGet, waitUntil } from './wait.ts';
 
 export const ZIPKIN_VERSION = '3.5.1';
@@ -51,9 +51,7 @@ export async function upZipkin(config: InfraConfig, table: ProcessTable): Promis
     name: NAME,
     executable: java,
     args: [
-      '-Xms32m',
-      `-Xmx${config.zipkin.heapMb}m`,
-      '-XX:+UseSerialGC',
+      ...helperJvmFlags(32, config.zipkin.heapMb),
       // C1 only: Zipkin is a viewer here, and full JIT compilation would cost start time and CPU.
       '-XX:TieredStopAtLevel=1',
       '-jar',
