@@ -82,17 +82,22 @@ export const rateRatio = (figure: number, baseline: number) => (baseline > 0 ? f
 
 /** What a rate row says beside its numbers: the figure is `count` things done in `elapsedMs`. */
 export interface RateRowInput extends Omit<ResultRow, 'name' | 'met' | 'figure' | 'ratio'> {
+  /** @default the scenario */
+  name?: string;
   count: number;
   elapsedMs: number;
   figure: Omit<Measurement, 'value'>;
 }
 
-/** A row of a scenario measuring a rate: figure per second against the baseline's, in one row. */
+/**
+ * A row of a scenario measuring a rate: figure per second against the baseline's, in one row,
+ * named by the scenario unless `name` says which part of it.
+ */
 export function rateRow({ count, elapsedMs, figure, ...row }: RateRowInput): ResultRow {
   const value = perSecond(count, elapsedMs);
   return resultRow({
     ...row,
-    name: row.scenario,
+    name: row.name ?? row.scenario,
     figure: { ...figure, value },
     ratio: rateRatio(value, row.baseline.value),
   });

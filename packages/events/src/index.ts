@@ -69,6 +69,8 @@ export {
   type AnyProjection,
   defineProjection,
   generationSchema,
+  type ProjectionBatchHandler,
+  type ProjectionBatchHandlers,
   type ProjectionContext,
   type ProjectionDefinition,
   type ProjectionHandler,

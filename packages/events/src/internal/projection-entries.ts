@@ -4,7 +4,7 @@ import { type MessagePosition, parsePosition } from '../dead-letters/dead-letter
 import { decodeFailed, isConveyorError } from '../errors.ts';
 import type { IncomingMessage } from '../messages/envelope.ts';
 import { Headers, REDRIVEN_FROM_HEADER, readHeaders } from '../messages/headers.ts';
-import type { AnyProjection, ProjectionHandler } from '../projections/projection.ts';
+import type { AnyProjection, ProjectionBatchHandler, ProjectionHandler } from '../projections/projection.ts';
 import { messageIdOf } from './incoming-message.ts';
 
 interface EntryBase {
@@ -26,6 +26,13 @@ export type BatchEntry =
       message: IncomingMessage;
       // biome-ignore lint/suspicious/noExplicitAny: table types differ per projection
       handler: ProjectionHandler<any>;
+    })
+  /** A message of a type with a batch handler: consecutive ones are handed over together. */
+  | (EntryBase & {
+      kind: 'apply-batched';
+      message: IncomingMessage;
+      // biome-ignore lint/suspicious/noExplicitAny: table types differ per projection
+      handler: ProjectionBatchHandler<any>;
     })
   /** The same bytes fail the same way every time: it is dead-lettered without a retry. */
   | (EntryBase & { kind: 'undecodable'; error: unknown });
@@ -60,7 +67,9 @@ export async function toBatchEntry(
   }
   // hasOwn: a type named like an Object.prototype member ("constructor") has no handler.
   const handler = Object.hasOwn(definition.handlers, type) ? definition.handlers[type] : undefined;
-  if (!handler) return { ...base, kind: 'skip' };
+  const batchHandlers = definition.batchHandlers ?? {};
+  const batchHandler = Object.hasOwn(batchHandlers, type) ? batchHandlers[type] : undefined;
+  if (!handler && !batchHandler) return { ...base, kind: 'skip' };
   let data: unknown;
   try {
     data = await codec.decode(topic, type, raw.value);
@@ -82,10 +91,7 @@ export async function toBatchEntry(
     headers,
     timestamp: raw.timestamp,
   };
-  return {
-    ...base,
-    kind: 'apply',
-    message,
-    handler,
-  };
+  if (handler) return { ...base, kind: 'apply', message, handler };
+  if (batchHandler) return { ...base, kind: 'apply-batched', message, handler: batchHandler };
+  return { ...base, kind: 'skip' };
 }

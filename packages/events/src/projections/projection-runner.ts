@@ -16,6 +16,7 @@ import { GenerationCheckpoints } from '../internal/generation-checkpoints.ts';
 import { type BatchEntry, toBatchEntry } from '../internal/projection-entries.ts';
 import { inConsumerSpan } from '../internal/traced-handler.ts';
 import { type Logger, silentLogger } from '../logger.ts';
+import type { IncomingMessage } from '../messages/envelope.ts';
 import { generationSchema, type ProjectionDefinition } from './projection.ts';
 import { ProjectionDeadLetters, type ProjectionFailure } from './projection-dead-letters.ts';
 import type { PoisonMessageOptions } from './projection-options.ts';
@@ -40,18 +41,24 @@ export interface ProjectionRunnerOptions extends PoisonMessageOptions {
 type RunResult =
   | { kind: 'retired' }
   | { kind: 'applied' }
-  /** Nothing of the run was written: its message at `index` failed. */
-  | { kind: 'failed'; index: number; error: unknown };
+  /**
+   * Nothing of the run was written: its message at `index` failed, or (`inBatch`) the batch
+   * handler call that began there did, which does not say which of its messages is at fault.
+   */
+  | { kind: 'failed'; index: number; inBatch: boolean; error: unknown };
 
 /** Rolls a run's transaction back, saying which of its messages failed. Never leaves this module. */
 class MessageFailed extends Error {
   constructor(
     readonly index: number,
     readonly failure: unknown,
+    readonly inBatch = false,
   ) {
     super('a projection message failed');
   }
 }
+
+type Batched = Extract<BatchEntry, { kind: 'apply-batched' }>;
 
 /**
  * Consumes a projection's topics into one generation of its tables. Each batch is applied and its
@@ -209,8 +216,15 @@ export class ProjectionRunner {
    */
   private async applyUntilFailure(topic: string, partition: number, run: BatchEntry[]): Promise<RunResult> {
     let failed: Extract<RunResult, { kind: 'failed' }> | undefined;
+    // Batch handlers get their runs whole until one fails; then the same messages again, each
+    // alone, so that the failure is pinned to one message.
+    let batched = !tracingEnabled();
     for (let end = run.length; ; ) {
-      const result = await this.applyRun(topic, partition, run.slice(0, end));
+      const result = await this.applyRun(topic, partition, run.slice(0, end), batched);
+      if (result.kind === 'failed' && result.inBatch) {
+        batched = false;
+        continue;
+      }
       if (result.kind === 'failed') {
         failed = result;
         end = result.index;
@@ -278,8 +292,16 @@ export class ProjectionRunner {
     return ours ? 'dead-lettered' : 'retired';
   }
 
-  /** One transaction: the run's messages from the checkpoint on, then the checkpoint past the run. */
-  private async applyRun(topic: string, partition: number, run: BatchEntry[]): Promise<RunResult> {
+  /**
+   * One transaction: the run's messages from the checkpoint on, then the checkpoint past the run.
+   * `batched`: consecutive messages of a type with a batch handler go to it in one call.
+   */
+  private async applyRun(
+    topic: string,
+    partition: number,
+    run: BatchEntry[],
+    batched = false,
+  ): Promise<RunResult> {
     const last = run.at(-1);
     if (!last) return { kind: 'applied' };
     const { definition, generation } = this.options;
@@ -287,23 +309,44 @@ export class ProjectionRunner {
       const applied = await this.options.db.transaction().execute(async (trx) => {
         const from = await this.checkpoints.lockIfOurs(trx, topic, partition);
         if (from === null) return null;
-        const scoped = trx.withSchema(generationSchema(definition.name, generation));
+        const context = { db: trx.withSchema(generationSchema(definition.name, generation)), generation };
+        let pending: { at: number; entries: Batched[] } | undefined;
+        const flush = async () => {
+          if (!pending) return;
+          const { at, entries } = pending;
+          pending = undefined;
+          await handOver(at, entries, true);
+        };
+        const handOver = async (index: number, entries: BatchEntry[], inBatch: boolean) => {
+          const [entry] = entries;
+          try {
+            if (entry?.kind === 'apply')
+              await this.handle(entry.message, () => entry.handler(entry.message, context));
+            else if (entry?.kind === 'apply-batched') {
+              const messages = entries.flatMap((e) => (e.kind === 'apply-batched' ? [e.message] : []));
+              await this.handle(entry.message, () => entry.handler(messages, context));
+            }
+          } catch (error) {
+            throw new MessageFailed(index, error, inBatch && entries.length > 1);
+          }
+        };
         let count = 0;
         for (const [index, entry] of run.entries()) {
           if (entry.offset < from || entry.kind === 'skip') continue;
           // A re-driven copy of a dead letter that is not this generation's: it applied the original.
           if (entry.redrivenFrom && !(await this.deadLetters.claim(trx, entry.redrivenFrom))) continue;
-          if (entry.kind === 'undecodable') throw new MessageFailed(index, entry.error);
-          try {
-            const context = { db: scoped, generation };
-            await (tracingEnabled()
-              ? inConsumerSpan(definition.name, entry.message, () => entry.handler(entry.message, context))
-              : entry.handler(entry.message, context));
-          } catch (error) {
-            throw new MessageFailed(index, error);
-          }
           count++;
+          if (batched && entry.kind === 'apply-batched') {
+            if (pending?.entries[0]?.handler !== entry.handler) await flush();
+            pending ??= { at: index, entries: [] };
+            pending.entries.push(entry);
+            continue;
+          }
+          await flush();
+          if (entry.kind === 'undecodable') throw new MessageFailed(index, entry.error);
+          await handOver(index, [entry], false);
         }
+        await flush();
         await this.checkpoints.move(trx, topic, partition, from, last.offset + 1n);
         return count;
       });
@@ -311,9 +354,15 @@ export class ProjectionRunner {
       this.applied += applied;
       return { kind: 'applied' };
     } catch (error) {
-      if (error instanceof MessageFailed) return { kind: 'failed', index: error.index, error: error.failure };
+      if (error instanceof MessageFailed)
+        return { kind: 'failed', index: error.index, inBatch: error.inBatch, error: error.failure };
       throw error;
     }
+  }
+
+  /** Runs a handler call, inside a span continuing the message's trace when tracing is on. */
+  private handle(message: IncomingMessage, work: () => Promise<void>): Promise<void> {
+    return tracingEnabled() ? inConsumerSpan(this.options.definition.name, message, work) : work();
   }
 
   private where({ topic, partition, entry }: ProjectionFailure) {
