@@ -4,60 +4,25 @@ import {
   type DeadLetterEvent,
   defineProjection,
   generationSchema,
-  type IncomingMessage,
   ProjectionHost,
   rebuildProjection,
 } from '../src/index.ts';
 import { type ItemAdded, itemMessage, produce } from './support/consumer-kit.ts';
-import type { ItemCountsTables } from './support/item-counts.projection.ts';
+import { type ItemCountsTables, itemCountsProjection } from './support/item-counts.projection.ts';
 import { eventually } from './support/processes.ts';
 import { createEventsWorld, type EventsWorld } from './support/world.ts';
 
 type TestMessages = { 'test.item-added': ItemAdded };
 
-/**
- * Items per aggregate, one multi-row upsert per call: the messages of a call are merged by
- * aggregate first (a row may be updated once per statement). Every call's size is recorded; a
- * call holding the poison item throws.
- */
-function batchedCounts(name: string, topic: string, calls: number[]) {
-  return defineProjection<ItemCountsTables, TestMessages>({
-    name,
-    topics: [topic],
-    tables: ['item_counts'],
-    async createTables(db, schema) {
-      await sql`CREATE TABLE ${sql.id(schema, 'item_counts')} (
-        aggregate_id text PRIMARY KEY, items int NOT NULL, last_version int NOT NULL
-      )`.execute(db);
-    },
-    handlers: {},
-    batchHandlers: {
-      'test.item-added': async (messages, { db }) => {
-        calls.push(messages.length);
-        if (messages.some((m) => m.data.poison)) throw new Error('a poisoned item');
-        await db
-          .insertInto('item_counts')
-          .values(mergedByAggregate(messages))
-          .onConflict((oc) =>
-            oc.column('aggregate_id').doUpdateSet((eb) => ({
-              items: eb('item_counts.items', '+', eb.ref('excluded.items')),
-              last_version: eb.ref('excluded.last_version'),
-            })),
-          )
-          .execute();
-      },
+/** item counts with a batch handler: each call's size is recorded, and a call holding the poison item throws. */
+const batchedCounts = (name: string, topic: string, calls: number[]) =>
+  itemCountsProjection(topic, name, {
+    batched: true,
+    onBatch: (messages) => {
+      calls.push(messages.length);
+      if (messages.some((m) => m.data.poison)) throw new Error('a poisoned item');
     },
   });
-}
-
-function mergedByAggregate(messages: readonly IncomingMessage<'test.item-added', ItemAdded>[]) {
-  const rows = new Map<string, { aggregate_id: string; items: number; last_version: number }>();
-  for (const { data } of messages) {
-    const row = rows.get(data.aggregateId) ?? { aggregate_id: data.aggregateId, items: 0, last_version: 0 };
-    rows.set(data.aggregateId, { ...row, items: row.items + 1, last_version: data.version });
-  }
-  return [...rows.values()];
-}
 
 describe('projection batch handlers', () => {
   let world: EventsWorld;
