@@ -1,6 +1,8 @@
 export { AvroCodec, type TopicBinding } from './codec/avro-codec.ts';
 export { MessageCatalog, type MessageSchema, parseSchemaFile } from './codec/message-catalog.ts';
 export type {
+  BatchMessageHandler,
+  BatchMessageHandlers,
   ConsumerRunnerOptions,
   MessageHandler,
   MessageHandlers,

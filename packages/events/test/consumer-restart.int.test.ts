@@ -159,28 +159,34 @@ describe('consumer runner in its own process', () => {
     await expectEveryEffectOnceInOrder(db, ids);
   });
 
-  it('a consumer killed inside a batch transaction commits none of that batch, and restarted applies each once', async () => {
-    const { world, db, groupId } = await setup(1);
-    const ids = await produceItems(world, 4, 10);
+  it.each([
+    { handlers: 'a handler per message', extra: {} },
+    { handlers: 'a batch handler (its run written in one statement)', extra: { BATCH_HANDLER: '1' } },
+  ])(
+    'a consumer ($handlers) killed inside a batch transaction commits none of that batch, and restarted applies each once',
+    async ({ extra }) => {
+      const { world, db, groupId } = await setup(1);
+      const ids = await produceItems(world, 4, 10);
 
-    // Batches of 10 messages, 100 ms a handler: a batch transaction stays open for a second.
-    const first = startConsumer(world, groupId, 100, { BATCH_SIZE: '10', REPORT_APPLYING: '1' });
-    const applying = () => first.events.filter((e) => e.event === 'applying').length;
-    // The 15th handler run is the 5th of the second batch: the first batch committed, the second is open.
-    await eventually(
-      'a handler inside the second batch',
-      () => (applying() >= 15 ? true : undefined),
-      30_000,
-      5,
-    );
-    await first.kill('SIGKILL');
+      // Batches of 10 messages, 100 ms a handler: a batch transaction stays open for a second.
+      const first = startConsumer(world, groupId, 100, { BATCH_SIZE: '10', REPORT_APPLYING: '1', ...extra });
+      const applying = () => first.events.filter((e) => e.event === 'applying').length;
+      // The 15th handler run is the 5th of the second batch: the first batch committed, the second is open.
+      await eventually(
+        'a handler inside the second batch',
+        () => (applying() >= 15 ? true : undefined),
+        30_000,
+        5,
+      );
+      await first.kill('SIGKILL');
 
-    // Only the first batch committed; the second one's writes (5 of them were made) are gone.
-    expect(await countEffects(db)).toBe(10);
-    const inbox = await world.db.selectFrom('inbox').select('message_id').execute();
-    expect(inbox).toHaveLength(10);
+      // Only the first batch committed; the second one's writes (5 of them were made) are gone.
+      expect(await countEffects(db)).toBe(10);
+      const inbox = await world.db.selectFrom('inbox').select('message_id').execute();
+      expect(inbox).toHaveLength(10);
 
-    startConsumer(world, groupId, 0, { BATCH_SIZE: '10' });
-    await expectEveryEffectOnceInOrder(db, ids);
-  });
+      startConsumer(world, groupId, 0, { BATCH_SIZE: '10', ...extra });
+      await expectEveryEffectOnceInOrder(db, ids);
+    },
+  );
 });

@@ -331,4 +331,47 @@ describe('consumer runner', () => {
     // A commit timed out would have rolled the batch back and run each handler again.
     expect(runs).toBe(2);
   });
+
+  it('a batch handler gets runs of its type in one call, each message once, and a failing call is applied one by one', async () => {
+    const { world, db } = await setup();
+    const ids = Array.from({ length: 40 }, (_, i) => `batched-${i}-${randomUUID()}`);
+    const poisonId = ids[25] as string;
+    const duplicate = await itemMessage(world, item('agg-b', 1), ids[0] as string);
+    await produce(world.kafka, world.topic, [
+      duplicate,
+      duplicate,
+      ...(await Promise.all(
+        ids.slice(1).map((id, i) => itemMessage(world, item('agg-b', i + 2, id === poisonId), id)),
+      )),
+    ]);
+    const calls: string[][] = [];
+    await startRunner(world, {
+      retry: { attempts: 2, initialBackoffMs: 10, maxBackoffMs: 20 },
+      batchHandlers: {
+        'test.item-added': async (messages, trx) => {
+          calls.push(messages.map((m) => m.messageId));
+          if (messages.some((m) => m.messageId === poisonId)) throw new Error('a poisoned item');
+          await trx
+            .insertInto('effects')
+            .values(
+              messages.map((m) => {
+                const data = m.data as ItemAdded;
+                return { message_id: m.messageId, aggregate_id: data.aggregateId, version: data.version };
+              }),
+            )
+            .execute();
+        },
+      },
+    });
+
+    const dlq = await collect(world, deadLetterTopic(world.topic));
+    await eventually('every message but the poison one applied', async () =>
+      (await effectIds(db)).length === ids.length - 1 ? true : undefined,
+    );
+    await eventually('the poison one dead-lettered', async () => (dlq.length === 1 ? true : undefined));
+    expect(await effectIds(db)).toEqual(ids.filter((id) => id !== poisonId));
+    // The first call had the whole fetched batch (the duplicate once); the poison was then tried alone.
+    expect(calls[0]).toEqual(ids);
+    expect(calls.filter((call) => call.length === 1 && call[0] === poisonId)).toHaveLength(2);
+  });
 });

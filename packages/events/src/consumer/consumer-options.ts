@@ -1,3 +1,4 @@
+import { tracingEnabled } from '@conveyor/telemetry';
 import type { ConsumerConfig, Kafka } from 'kafkajs';
 import type { Kysely, Transaction } from 'kysely';
 import type { AvroCodec } from '../codec/avro-codec.ts';
@@ -20,6 +21,19 @@ export type MessageHandler<
 > = (message: IncomingMessage<TType, TData>, trx: Transaction<DB>) => Promise<void>;
 
 /**
+ * Applies consecutive messages of one type of a partition's batch in one call, in order, inside
+ * the transaction that records their ids in the inbox (ids it had seen are left out): one
+ * multi-row statement where a handler writes row by row. A call that throws is not retried whole:
+ * its messages are applied again one per call, each in its own transaction, so the one at fault is
+ * retried and dead-lettered alone.
+ */
+export type BatchMessageHandler<
+  DB extends EventsDatabase = EventsDatabase,
+  TType extends string = string,
+  TData = unknown,
+> = (messages: readonly IncomingMessage<TType, TData>[], trx: Transaction<DB>) => Promise<void>;
+
+/**
  * Handlers by message type (the `message-type` header); types without a handler are skipped.
  * Given the message catalogue `Types` (schemas' `MessageTypes`: type → payload), each handler
  * receives its own type's payload: `'user.created': (message) => message.data.email`.
@@ -30,6 +44,14 @@ export type MessageHandlers<
 > = string extends keyof Types
   ? Record<string, MessageHandler<DB>>
   : { [K in keyof Types & string]?: MessageHandler<DB, K, Types[K]> };
+
+/** Batch handlers by message type, typed like MessageHandlers. */
+export type BatchMessageHandlers<
+  DB extends EventsDatabase = EventsDatabase,
+  Types = Record<string, unknown>,
+> = string extends keyof Types
+  ? Record<string, BatchMessageHandler<DB>>
+  : { [K in keyof Types & string]?: BatchMessageHandler<DB, K, Types[K]> };
 
 export type { RetryOptions };
 
@@ -72,6 +94,8 @@ export interface ConsumerRunnerOptions<
   groupId?: string;
   topics: string[];
   handlers: MessageHandlers<DB, Types>;
+  /** Types applied by runs instead of one by one (see BatchMessageHandler); a type has one kind. */
+  batchHandlers?: BatchMessageHandlers<DB, Types>;
   retry?: RetryOptions;
   /** Where a group without committed offsets starts: the earliest message (true) or new ones only. @default true */
   fromBeginning?: boolean;
@@ -101,7 +125,10 @@ export interface CompiledConsumerOptions<DB extends EventsDatabase = EventsDatab
   name: string;
   groupId: string;
   topics: string[];
+  /** Every type's handler of one message (a batch handler's type: its call with that message). */
   handlers: Map<string, AnyMessageHandler<Transaction<DB>>>;
+  /** The batch handlers, by type (none with tracing on: each message is then its own call and span). */
+  batchHandlers: Map<string, AnyMessageHandler<Transaction<DB>, readonly IncomingMessage[]>>;
   retry: Required<RetryOptions>;
   fromBeginning: boolean;
   partitionsConsumedConcurrently: number;
@@ -129,11 +156,25 @@ export function compileConsumerOptions<DB extends EventsDatabase, Types>(
     throw fail('topics must be a non-empty array of topic names');
   }
   const handlers = eraseHandlers<Transaction<DB>>(options.handlers ?? {});
-  if (handlers.size === 0) throw fail('handlers must map at least one message type to a function');
+  const batchHandlers = eraseHandlers<Transaction<DB>, readonly IncomingMessage[]>(
+    options.batchHandlers ?? {},
+  );
+  if (handlers.size + batchHandlers.size === 0)
+    throw fail('handlers must map at least one message type to a function');
   for (const [type, handler] of handlers) {
     if (typeof handler !== 'function') throw fail(`handlers["${type}"] must be a function`);
+    if (batchHandlers.has(type)) throw fail(`"${type}" has both a handler and a batch handler; give it one`);
     handlers.set(type, tracedHandler(options.name, handler));
   }
+  for (const [type, batch] of batchHandlers) {
+    if (typeof batch !== 'function') throw fail(`batchHandlers["${type}"] must be a function`);
+    handlers.set(
+      type,
+      tracedHandler<Transaction<DB>>(options.name, (message, trx) => batch([message], trx)),
+    );
+  }
+  // Traced, every message is its own call, in a span continuing its own trace.
+  if (tracingEnabled()) batchHandlers.clear();
   const retry = compileRetryOptions(options.retry, fail);
   const partitionsConsumedConcurrently = options.partitionsConsumedConcurrently ?? 1;
   if (!Number.isInteger(partitionsConsumedConcurrently) || partitionsConsumedConcurrently < 1) {
@@ -153,6 +194,7 @@ export function compileConsumerOptions<DB extends EventsDatabase, Types>(
     groupId,
     topics: [...options.topics],
     handlers,
+    batchHandlers,
     retry,
     fromBeginning: options.fromBeginning ?? true,
     partitionsConsumedConcurrently,

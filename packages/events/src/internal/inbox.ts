@@ -1,6 +1,8 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { EventsDatabase } from '../db/tables.ts';
+import type { IncomingMessage } from '../messages/envelope.ts';
 import { eventsView } from '../outbox/outbox.ts';
+import type { AnyMessageHandler } from './erase-handlers.ts';
 import { propertyOf } from './guards.ts';
 
 export type ApplyResult =
@@ -67,15 +69,24 @@ export function isLockConflict(error: unknown): boolean {
 export interface InboxEffect<DB extends EventsDatabase> {
   messageId: string;
   run(trx: Transaction<DB>): Promise<void>;
+  /**
+   * Consecutive effects with the same batch handler run as one call of it with their messages,
+   * those recorded before left out (`run` is then not called).
+   */
+  batch?: {
+    handler: AnyMessageHandler<Transaction<DB>, readonly IncomingMessage[]>;
+    message: IncomingMessage;
+  };
 }
 
 export type BatchApplyResult =
   | { status: 'applied' }
   /**
    * An effect failed and the whole batch rolled back: the one at `index`, or, when `index` is
-   * undefined, one that swallowed the error of a statement (which one cannot be told).
+   * undefined, one that swallowed the error of a statement (which one cannot be told), or one of
+   * those a batch call that began at `index` was given (`inBatch`).
    */
-  | { status: 'failed'; index: number | undefined; error: unknown };
+  | { status: 'failed'; index: number | undefined; inBatch?: boolean; error: unknown };
 
 /**
  * Records the messages' ids in the inbox with one statement and runs, in order, the effects of
@@ -90,7 +101,7 @@ export async function applyBatchOnce<DB extends EventsDatabase>(
   consumer: string,
   effects: readonly InboxEffect<DB>[],
 ): Promise<BatchApplyResult> {
-  let effectFailure: { index: number | undefined; error: unknown } | undefined;
+  let effectFailure: { index: number | undefined; inBatch?: boolean; error: unknown } | undefined;
   try {
     return await db.transaction().execute(async (trx) => {
       const ids = effects.map((e) => e.messageId);
@@ -104,14 +115,26 @@ export async function applyBatchOnce<DB extends EventsDatabase>(
         FROM timeout, unnest(${ids}::text[]) AS id
         ON CONFLICT (consumer, message_id) DO NOTHING RETURNING message_id`.execute(trx);
       const fresh = new Set(recorded.rows.map((row) => row.message_id));
-      for (const [index, effect] of effects.entries()) {
-        if (!fresh.delete(effect.messageId)) continue;
+      for (let index = 0; index < effects.length; ) {
+        const effect = effects[index];
+        if (!effect || !fresh.delete(effect.messageId)) {
+          index++;
+          continue;
+        }
+        const { batch } = effect;
+        const messages = batch ? [batch.message] : [];
+        let next = index + 1;
+        for (; batch && next < effects.length && effects[next]?.batch?.handler === batch.handler; next++) {
+          const same = effects[next];
+          if (same?.batch && fresh.delete(same.messageId)) messages.push(same.batch.message);
+        }
         try {
-          await effect.run(trx);
+          await (batch ? batch.handler(messages, trx) : effect.run(trx));
         } catch (error) {
-          effectFailure = { index, error };
+          effectFailure = { index, inBatch: messages.length > 1, error };
           throw error;
         }
+        index = batch ? next : index + 1;
       }
       try {
         // As in applyOnce, this fails if an effect swallowed the error of a failed statement. It

@@ -66,9 +66,10 @@ async function applyRun<DB extends EventsDatabase>(
   const result = await applyBatchOnce(
     db,
     name,
-    toApply.map(({ incoming, handler }) => ({
+    toApply.map(({ incoming, handler, batch }) => ({
       messageId: incoming.messageId,
       run: (trx) => handler(incoming, trx),
+      ...(batch ? { batch: { handler: batch, message: incoming } } : {}),
     })),
   );
   if (result.status === 'applied') {
@@ -80,8 +81,9 @@ async function applyRun<DB extends EventsDatabase>(
     { ...(failed ?? only).where, messages: toApply.length, err: result.error },
     'message handler failed in a batch; the batch rolled back',
   );
-  // A lost lock conflict is not the message's fault: no attempt counted, no backoff.
-  if (!failed || isLockConflict(result.error)) return oneAtATime(context, run, control);
+  // A lost lock conflict is not the message's fault: no attempt counted, no backoff. A batch
+  // handler's call does not say which of its messages failed: one at a time tells.
+  if (!failed || result.inBatch || isLockConflict(result.error)) return oneAtATime(context, run, control);
   // The messages before the failed one run again as a batch, the failed one alone with the
   // attempt it used counted, the rest as a batch again.
   const at = run.indexOf(failed);

@@ -33,6 +33,8 @@ export type PreparedMessage<DB extends EventsDatabase = EventsDatabase> =
       record: ConsumedRecord;
       incoming: IncomingMessage;
       handler: AnyMessageHandler<Transaction<DB>>;
+      /** The type's batch handler, when it has one: a run of such messages goes to it in one call. */
+      batch: AnyMessageHandler<Transaction<DB>, readonly IncomingMessage[]> | undefined;
       where: Record<string, unknown>;
     }
   /** No type, or bytes the codec cannot read: the same every time, so dead-lettered without a retry. */
@@ -56,7 +58,7 @@ export async function prepareMessage<DB extends EventsDatabase>(
   try {
     const data = await options.codec.decode(topic, type, message.value);
     const incoming = toIncomingMessage(record, headers, type, data);
-    return { kind: 'apply', record, incoming, handler, where };
+    return { kind: 'apply', record, incoming, handler, batch: options.batchHandlers.get(type), where };
   } catch (error) {
     if (!isConveyorError(error, 'CONVEYOR_DECODE_FAILED')) throw error;
     return { kind: 'undecodable', record, error, where: { ...where, type } };
