@@ -45,13 +45,16 @@ export type MessageHandlers<
   ? Record<string, MessageHandler<DB>>
   : { [K in keyof Types & string]?: MessageHandler<DB, K, Types[K]> };
 
-/** Batch handlers by message type, typed like MessageHandlers. */
+/** Batch handlers by message type: for each type of MessageHandlers, the batch form of its handler. */
 export type BatchMessageHandlers<
   DB extends EventsDatabase = EventsDatabase,
   Types = Record<string, unknown>,
-> = string extends keyof Types
-  ? Record<string, BatchMessageHandler<DB>>
-  : { [K in keyof Types & string]?: BatchMessageHandler<DB, K, Types[K]> };
+> = { [K in keyof MessageHandlers<DB, Types>]?: BatchOf<NonNullable<MessageHandlers<DB, Types>[K]>> };
+
+/** A handler of one message, as a handler of several. */
+type BatchOf<Handler> = Handler extends (message: infer Message, trx: infer Trx) => Promise<void>
+  ? (messages: readonly Message[], trx: Trx) => Promise<void>
+  : never;
 
 export type { RetryOptions };
 
