@@ -1,4 +1,5 @@
-export { type BuildAppOptions, buildApp, type UsersApp } from './app.ts';
+// What a caller of the service uses: its definition and start, its configuration, the views its
+// API answers with and its error codes. Everything else is the service's own.
 export type {
   CurrencyTotal,
   DirectoryEntry,
@@ -7,15 +8,5 @@ export type {
 } from './application/directory-queries.ts';
 export type { UserView } from './application/user-rows.ts';
 export { DEFAULT_PORT, loadConfig, type UsersConfig } from './config.ts';
-export { migrations, usersMigrations } from './db/migrations.ts';
-export type { UserDirectoryTable, UserOrderTotalsTable, UsersDatabase, UsersTable } from './db/tables.ts';
-export { createDeps, type UsersDeps } from './deps.ts';
-export { type UsersErrorCode, UsersErrorCodes } from './domain/errors.ts';
-export { LANGUAGES, type Language } from './domain/user-fields.ts';
-export {
-  USER_DIRECTORY_PROJECTION,
-  type UserDirectoryTables,
-  userDirectoryProjection,
-  usersProjections,
-} from './projections/user-directory.projection.ts';
+export { UsersErrorCodes } from './domain/errors.ts';
 export { startUsersService, type UsersService, usersService } from './service.ts';

@@ -16,8 +16,6 @@ export const UsersErrorCodes = {
   USERS_SUBJECT_NOT_UUID: 403,
 } as const;
 
-export type UsersErrorCode = keyof typeof UsersErrorCodes;
-
 const usersError = errorCatalogue(UsersErrorCodes);
 
 export const userNotFound = (userId: string) =>
