@@ -7,7 +7,8 @@ export interface OrdersConfig extends ServiceConfig {
   /**
    * How patient each create-order step is: resent after ORDERS_SAGA_RESEND_INITIAL_MS (@default
    * 2000), doubling to ORDERS_SAGA_RESEND_MAX_MS (@default 30000), until ORDERS_SAGA_STEP_DEADLINE_MS
-   * (@default 600000, 10 min) has passed without a reply; only then is the order cancelled.
+   * (@default 600000, 10 min; formerly ORDERS_SAGA_STEP_TIMEOUT_MS, still read when it is unset)
+   * has passed without a reply; only then is the order cancelled.
    */
   sagaStepTiming: CreateOrderStepTiming;
   /** How long an Idempotency-Key is remembered for its caller (ORDERS_IDEMPOTENCY_KEY_TTL). @default 86400 */
@@ -40,6 +41,13 @@ function sagaStepTiming(read: EnvReader): CreateOrderStepTiming {
     );
   return {
     resend: { initialDelayMs, maxDelayMs },
-    deadlineMs: read.durationMs('ORDERS_SAGA_STEP_DEADLINE_MS', 10 * 60_000),
+    // ORDERS_SAGA_STEP_TIMEOUT_MS, this setting's name before steps were resent, meant the same
+    // (how long a step waits for its reply before the saga compensates): read, checked, and used
+    // when the new name is not set, so that a deployment still setting it is neither ignored nor
+    // left with a bad value unnoticed.
+    deadlineMs: read.durationMs(
+      'ORDERS_SAGA_STEP_DEADLINE_MS',
+      read.durationMs('ORDERS_SAGA_STEP_TIMEOUT_MS', 10 * 60_000),
+    ),
   };
 }

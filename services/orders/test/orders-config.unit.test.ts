@@ -78,9 +78,14 @@ describe('orders configuration', () => {
     );
   });
 
-  it('no longer reads ORDERS_SAGA_STEP_TIMEOUT_MS (once wrongly read as a port)', () => {
-    expect(loadConfig({ ...base, ORDERS_SAGA_STEP_TIMEOUT_MS: '99999' }).sagaStepTiming.deadlineMs).toBe(
-      600_000,
+  it('takes ORDERS_SAGA_STEP_TIMEOUT_MS, the former name (once wrongly read as a port), as the deadline unless ORDERS_SAGA_STEP_DEADLINE_MS is set', () => {
+    const deadline = (env: NodeJS.ProcessEnv) => loadConfig({ ...base, ...env }).sagaStepTiming.deadlineMs;
+    expect(deadline({ ORDERS_SAGA_STEP_TIMEOUT_MS: '120000' })).toBe(120_000);
+    expect(deadline({ ORDERS_SAGA_STEP_TIMEOUT_MS: '120000', ORDERS_SAGA_STEP_DEADLINE_MS: '300000' })).toBe(
+      300_000,
+    );
+    expect(refusal({ ...base, ORDERS_SAGA_STEP_TIMEOUT_MS: 'abc' }).message).toBe(
+      'ORDERS_SAGA_STEP_TIMEOUT_MS must be a whole number of milliseconds from 1 to 31536000000; got "abc"',
     );
   });
 
