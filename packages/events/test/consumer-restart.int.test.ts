@@ -113,6 +113,19 @@ describe('consumer runner in its own process', () => {
     }
   }
 
+  it('a batch that outlasts the group session keeps the partition: it heartbeats between its effects', async () => {
+    const { world, db, groupId } = await setup(1);
+    const ids = await produceItems(world, 1, 10);
+    // One transaction of 10 messages at 800 ms a handler: 8 s, past the 6 s session.
+    const consumer = startConsumer(world, groupId, 800, { BATCH_SIZE: '10' });
+    await expectEveryEffectOnceInOrder(db, ids);
+    await eventually('the batch committed in Kafka', async () =>
+      (await committedCount(world, groupId)) === ids.length ? true : undefined,
+    );
+    // Evicted mid-batch, the member's next heartbeat and its offset commit would be refused.
+    expect(consumer.output()).not.toMatch(/not aware of this member/);
+  });
+
   it('a consumer killed mid-batch and restarted loses no effect and doubles none', async () => {
     const { world, db, groupId } = await setup();
     const ids = await produceItems(world, 10, 30);

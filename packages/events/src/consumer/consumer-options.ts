@@ -67,7 +67,8 @@ export type { RetryOptions };
  *   step unanswered for half a minute.
  * - heartbeatInterval 1 s: a member can miss five heartbeats (a busy event loop, a slow broker
  *   answer) before the session expires, and survivors hear of a rebalance within a second. kafkajs
- *   heartbeats only between messages and fetches, never during a handler, so a handler or a retry
+ *   heartbeats only when asked; consumers and projections ask between the messages of a batch (its
+ *   transaction open) and between batches, never during a handler, so one handler call or a retry
  *   backoff must stay well under the session (the retry backoff is capped at 5 s by default).
  * - rebalanceTimeout 15 s: how long a rebalance waits for a live member to rejoin. Ours rejoin
  *   after the message in flight (they heartbeat after each one), so in practice a second or two;

@@ -100,6 +100,11 @@ export async function applyBatchOnce<DB extends EventsDatabase>(
   db: Kysely<DB>,
   consumer: string,
   effects: readonly InboxEffect<DB>[],
+  /**
+   * Called after each effect: kafkajs heartbeats only when its interval is due, and a batch that
+   * outlasts the group session without one loses its partitions in the middle of its transaction.
+   */
+  heartbeat: () => Promise<void> = async () => undefined,
 ): Promise<BatchApplyResult> {
   let effectFailure: { index: number | undefined; inBatch?: boolean; error: unknown } | undefined;
   try {
@@ -134,6 +139,7 @@ export async function applyBatchOnce<DB extends EventsDatabase>(
           effectFailure = { index, inBatch: messages.length > 1, error };
           throw error;
         }
+        await heartbeat();
         index = batch ? next : index + 1;
       }
       try {

@@ -71,6 +71,7 @@ async function applyRun<DB extends EventsDatabase>(
       run: (trx) => handler(incoming, trx),
       ...(batch ? { batch: { handler: batch, message: incoming } } : {}),
     })),
+    control.heartbeat,
   );
   if (result.status === 'applied') {
     control.resolve(last.record);

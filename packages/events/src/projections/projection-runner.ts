@@ -184,7 +184,7 @@ export class ProjectionRunner {
     const appliedBefore = this.applied;
     try {
       for (let next = 0; next < entries.length; ) {
-        const run = await this.applyUntilFailure(topic, partition, entries.slice(next));
+        const run = await this.applyUntilFailure(topic, partition, entries.slice(next), heartbeat);
         if (run.kind === 'retired') return this.retire();
         if (run.kind === 'applied') break;
         const entry = entries[next + run.index];
@@ -214,13 +214,18 @@ export class ProjectionRunner {
    * them fails and the run is cut there), so on `failed` everything before the failed message is
    * committed and the checkpoint points at it.
    */
-  private async applyUntilFailure(topic: string, partition: number, run: BatchEntry[]): Promise<RunResult> {
+  private async applyUntilFailure(
+    topic: string,
+    partition: number,
+    run: BatchEntry[],
+    heartbeat: () => Promise<void>,
+  ): Promise<RunResult> {
     let failed: Extract<RunResult, { kind: 'failed' }> | undefined;
     // Batch handlers get their runs whole until one fails; then the same messages again, each
     // alone, so that the failure is pinned to one message.
     let batched = !tracingEnabled();
     for (let end = run.length; ; ) {
-      const result = await this.applyRun(topic, partition, run.slice(0, end), batched);
+      const result = await this.applyRun(topic, partition, run.slice(0, end), heartbeat, batched);
       if (result.kind === 'failed' && result.inBatch) {
         batched = false;
         continue;
@@ -255,7 +260,7 @@ export class ProjectionRunner {
         return 'abandoned';
       // A long backoff must not cost the partition: the group would hand it to another member.
       await heartbeat();
-      const result = await this.applyRun(topic, partition, [entry]);
+      const result = await this.applyRun(topic, partition, [entry], heartbeat);
       if (result.kind !== 'failed') return result.kind;
       error = result.error;
     }
@@ -300,6 +305,8 @@ export class ProjectionRunner {
     topic: string,
     partition: number,
     run: BatchEntry[],
+    /** Between handler calls: a run that outlasts the group session without one loses its partitions. */
+    heartbeat: () => Promise<void>,
     batched = false,
   ): Promise<RunResult> {
     const last = run.at(-1);
@@ -329,6 +336,7 @@ export class ProjectionRunner {
           } catch (error) {
             throw new MessageFailed(index, error, inBatch && entries.length > 1);
           }
+          await heartbeat();
         };
         let count = 0;
         for (const [index, entry] of run.entries()) {
