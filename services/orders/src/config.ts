@@ -21,7 +21,7 @@ export const DEFAULT_PORT = 3002;
 export function loadConfig(env: NodeJS.ProcessEnv): OrdersConfig {
   // The saga orchestrator, its sweeper, the participant and the routes share the pool.
   return loadServiceConfig(env, { port: DEFAULT_PORT, databasePoolMax: 20 }, (read) => ({
-    sagaStepTiming: sagaStepTiming(read),
+    sagaStepTiming: sagaStepTiming(read, env),
     idempotencyKeyTtlSeconds: read.positiveInteger(
       'ORDERS_IDEMPOTENCY_KEY_TTL',
       DEFAULT_IDEMPOTENCY_KEY_TTL_SECONDS,
@@ -30,7 +30,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): OrdersConfig {
   }));
 }
 
-function sagaStepTiming(read: EnvReader): CreateOrderStepTiming {
+const DEADLINE = 'ORDERS_SAGA_STEP_DEADLINE_MS';
+/**
+ * The deadline's name before steps were resent: it meant the same (how long a step waits for its
+ * reply before the saga compensates). Read and checked when DEADLINE is unset, so that a deployment
+ * still setting it is neither ignored nor left with a bad value unnoticed.
+ */
+const FORMER_DEADLINE = 'ORDERS_SAGA_STEP_TIMEOUT_MS';
+
+function sagaStepTiming(read: EnvReader, env: NodeJS.ProcessEnv): CreateOrderStepTiming {
   const initialDelayMs = read.durationMs('ORDERS_SAGA_RESEND_INITIAL_MS', 2_000);
   const maxDelayMs = read.durationMs('ORDERS_SAGA_RESEND_MAX_MS', 30_000);
   if (maxDelayMs < initialDelayMs)
@@ -41,13 +49,8 @@ function sagaStepTiming(read: EnvReader): CreateOrderStepTiming {
     );
   return {
     resend: { initialDelayMs, maxDelayMs },
-    // ORDERS_SAGA_STEP_TIMEOUT_MS, this setting's name before steps were resent, meant the same
-    // (how long a step waits for its reply before the saga compensates): read, checked, and used
-    // when the new name is not set, so that a deployment still setting it is neither ignored nor
-    // left with a bad value unnoticed.
-    deadlineMs: read.durationMs(
-      'ORDERS_SAGA_STEP_DEADLINE_MS',
-      read.durationMs('ORDERS_SAGA_STEP_TIMEOUT_MS', 10 * 60_000),
-    ),
+    deadlineMs: env[DEADLINE]
+      ? read.durationMs(DEADLINE, 10 * 60_000)
+      : read.durationMs(FORMER_DEADLINE, 10 * 60_000),
   };
 }
